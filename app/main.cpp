@@ -1,0 +1,55 @@
+// regcheck: checks the theory of deep-learning regularization (see README.md).
+// The CLI is thin: it parses, validates, and calls claims/, theory/ and nets/.
+#include "app/cli_support.hpp"
+#include "app/commands.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <exception>
+#include <map>
+
+int main(int argc, char** argv) {
+  using namespace regcheck::app;
+  CLI::App app{"regcheck: checks the theory of deep-learning regularization"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("regcheck ") + REGCHECK_VERSION);
+  std::map<CLI::App*, Runner> runners;
+  auto add = [&](Runner r, const char* name) { runners[app.get_subcommand(name)] = std::move(r); };
+  add(add_verify_command(app), "verify");
+  add(add_eval_command(app), "eval");
+#ifdef REGCHECK_HAVE_NETS
+  add(add_train_command(app), "train");
+#endif
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "regcheck: error: %s\n", e.what());
+    return 2;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "regcheck: error: %s\n", e.what());
+    return 2;
+  }
+  try {
+    for (CLI::App* sub : app.get_subcommands()) {
+      // eval has one nested subcommand per closed form; the runner dispatches it.
+      if (auto it = runners.find(sub); it != runners.end()) return it->second();
+    }
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "regcheck: error: %s\n", e.what());
+    return 2;
+  } catch (const std::invalid_argument& e) {  // misuse detected by theory/ or nets/
+    std::fprintf(stderr, "regcheck: error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "regcheck: internal error: %s\n", e.what());
+    return 3;
+  }
+  return 2;
+}

@@ -1,0 +1,105 @@
+#include "claims/core/claim.hpp"
+
+#include "claims/core/mc_check.hpp"
+
+namespace regcheck::claims {
+
+CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha) {
+  CheckRecord c;
+  c.name = name;
+  c.method = "monte-carlo";
+  c.theory = r.theory;
+  c.estimate = r.estimate;
+  c.ci_lo = r.ci.lo;
+  c.ci_hi = r.ci.hi;
+  c.detectable_deviation = r.detectable_deviation;
+  c.alpha = alpha;
+  c.n = r.n;
+  c.verdict = r.verdict;
+  return c;
+}
+
+void summarize(ClaimResult& r) {
+  bool any_fail = false, any_inconclusive = false, any_error = false;
+  double alpha = 0;
+  for (const CheckRecord& c : r.checks) {
+    if (c.method == "power-self-test") continue;  // informational, see mc_check.hpp
+    if (c.alpha) alpha += *c.alpha;
+    any_fail |= c.verdict == Verdict::Fails;
+    any_error |= c.verdict == Verdict::Error;
+    any_inconclusive |= c.verdict == Verdict::Inconclusive;
+  }
+  r.alpha = alpha;
+  if (r.checks.empty()) {
+    r.verdict = Verdict::Inconclusive;  // nothing was checked: never a silent HOLDS
+  } else if (any_error) {
+    r.verdict = Verdict::Error;
+  } else if (any_fail) {
+    r.verdict = Verdict::Fails;
+  } else if (any_inconclusive) {
+    r.verdict = Verdict::Inconclusive;
+  } else {
+    r.verdict = Verdict::Holds;
+  }
+}
+
+namespace {
+template <class T>
+void put(nlohmann::json& j, const char* key, const std::optional<T>& v) {
+  if (!v) return;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!std::isfinite(*v)) {  // JSON has no inf/NaN: write them as strings
+      j[key] = std::isnan(*v) ? "nan" : (*v > 0 ? "inf" : "-inf");
+      return;
+    }
+  }
+  j[key] = *v;
+}
+}  // namespace
+
+nlohmann::json to_json(const CheckRecord& c) {
+  nlohmann::json j;
+  j["name"] = c.name;
+  j["method"] = c.method;
+  put(j, "theory", c.theory);
+  put(j, "estimate", c.estimate);
+  put(j, "ci_lo", c.ci_lo);
+  put(j, "ci_hi", c.ci_hi);
+  put(j, "max_error", c.max_error);
+  put(j, "tolerance", c.tolerance);
+  put(j, "detectable_deviation", c.detectable_deviation);
+  put(j, "alpha", c.alpha);
+  put(j, "n", c.n);
+  j["verdict"] = sim::to_string(c.verdict);
+  if (c.method == "power-self-test") j["detected"] = c.verdict == Verdict::Holds;
+  if (!c.detail.empty()) j["detail"] = c.detail;
+  return j;
+}
+
+nlohmann::json to_json(const ClaimResult& r) {
+  nlohmann::json j;
+  j["id"] = r.id;
+  j["source"] = r.source;
+  j["method"] = r.method;
+  j["statement"] = r.statement;
+  put(j, "theory", r.theory);
+  if (!r.theory_text.empty()) j["theory_text"] = r.theory_text;
+  put(j, "estimate", r.estimate);
+  put(j, "ci_lo", r.ci_lo);
+  put(j, "ci_hi", r.ci_hi);
+  put(j, "max_error", r.max_error);
+  put(j, "detectable_deviation", r.detectable_deviation);
+  j["verdict"] = sim::to_string(r.verdict);
+  j["expected"] = sim::to_string(r.expected);
+  j["matches_expected"] = r.verdict == r.expected;
+  j["alpha"] = r.alpha;
+  j["seconds"] = r.seconds;
+  if (!r.counterexample.empty()) j["counterexample"] = r.counterexample;
+  if (!r.finding.empty()) j["finding"] = r.finding;
+  j["checks"] = nlohmann::json::array();
+  for (const CheckRecord& c : r.checks) j["checks"].push_back(to_json(c));
+  if (!r.extra.empty()) j["extra"] = r.extra;
+  return j;
+}
+
+}  // namespace regcheck::claims

@@ -1,0 +1,83 @@
+#pragma once
+// A claim of the catalog (../shared/CLAIMS.md) and the record of checking it.
+//
+// Each source paper registers its claims with a Registry (claims/<paper>_claims.cpp). A claim's
+// check returns a ClaimResult: the row `regcheck verify` prints and the JSON it writes.
+#include "sim/mean_test.hpp"
+#include "sim/monte_carlo.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace regcheck::claims {
+
+using sim::Verdict;
+
+// What a check may use: the seed, the threads, and its share of the false-FAIL budget.
+struct CheckContext {
+  std::uint64_t seed = 20261123;
+  int threads = 1;
+  // Family-wise false-FAIL budget of a full run, and this claim's share of it per Monte Carlo
+  // test (Bonferroni over every Monte Carlo test in the registry, whichever claims are selected,
+  // so a claim's result does not depend on which other claims run).
+  double alpha_total = 1e-6;
+  double alpha_per_test = 1e-8;
+
+  sim::McOptions mc() const { return {seed, threads, 4096}; }
+  sim::MeanTestOptions mean_test(double resolution = INFINITY) const {
+    sim::MeanTestOptions o;
+    o.alpha = alpha_per_test;
+    o.resolution = resolution;
+    return o;
+  }
+};
+
+// One sub-check of a claim (a grid point, an exact identity, a property...).
+struct CheckRecord {
+  std::string name;    // e.g. "p=0.95", "exact 2^10 masks"
+  std::string method;  // exact | closed-form-vs-numerics | monte-carlo | property | power-self-test
+  std::optional<double> theory, estimate, ci_lo, ci_hi, max_error, tolerance, detectable_deviation;
+  std::optional<double> alpha;  // the false-FAIL probability of this sub-check (Monte Carlo)
+  std::optional<std::uint64_t> n;
+  Verdict verdict = Verdict::Inconclusive;
+  std::string detail;
+};
+
+struct ClaimResult {
+  std::string id, source, method, statement;
+  std::optional<double> theory, estimate, ci_lo, ci_hi, max_error, detectable_deviation;
+  std::string theory_text;  // printable theory value when not a single number
+  Verdict verdict = Verdict::Inconclusive;
+  Verdict expected = Verdict::Holds;
+  double alpha = 0;  // total false-FAIL probability spent by this claim's Monte Carlo tests
+  double seconds = 0;
+  std::string counterexample;  // smallest counterexample, for FAILS
+  std::string finding;         // documented note (why FAILS is expected, corrected claim...)
+  std::vector<CheckRecord> checks;
+  nlohmann::json extra = nlohmann::json::object();  // tables (e.g. ratio side by side over p)
+};
+
+struct Claim {
+  std::string id;         // stable ID from CLAIMS.md
+  std::string source;     // dropact | gcsr | tl1 | dlbook
+  std::string method;     // as CLAIMS.md names it, e.g. "exact + monte-carlo"
+  std::string statement;  // one line: the claim as printed
+  Verdict expected = Verdict::Holds;
+  std::string finding;    // when expected != HOLDS, or a note on the claim
+  int mc_tests = 0;       // number of Monte Carlo hypothesis tests its check performs
+  std::function<ClaimResult(const CheckContext&)> check;
+};
+
+// Combines sub-checks into the claim verdict: any FAILS (or ERROR) fails the claim; otherwise any
+// INCONCLUSIVE makes it inconclusive; otherwise it holds. Also sums the alpha spent.
+void summarize(ClaimResult& r);
+
+nlohmann::json to_json(const CheckRecord& c);
+nlohmann::json to_json(const ClaimResult& r);
+
+}  // namespace regcheck::claims

@@ -1,0 +1,52 @@
+#pragma once
+// A Monte Carlo mean check as every claim uses it: the test against the theory value at this
+// claim's share of alpha, then its power self-test.
+//
+// Power self-test: an independent sample of the same size (its own stream) is tested against the
+// theory value moved by the detectable deviation delta; it must report FAILS. By construction it
+// detects with probability 0.99, so it is recorded (JSON "detected") and does not change the
+// claim's verdict; the unit tests assert it for the fixed default seed.
+#include "claims/core/claim.hpp"
+#include "sim/mean_test.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace regcheck::claims {
+
+struct McCheckSpec {
+  std::string name;     // sub-check name, e.g. "p=0.95"
+  std::string stream;   // stream name: claim ID plus the sub-check, so streams never collide
+  std::uint64_t n = 1'000'000;
+  int looks = 1;        // > 1: group-sequential, stopping early on FAILS
+  double theory = 0;
+  double resolution = INFINITY;  // HOLDS needs detectable deviation <= resolution
+  bool power_self_test = true;
+};
+
+CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha);
+
+template <class Sampler>
+std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpec& spec, Sampler&& sample) {
+  const sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
+  const sim::McOptions mc = ctx.mc();
+  const sim::MeanTestResult main =
+      sim::sequential_mean_test(spec.stream, spec.n, spec.looks, spec.theory, opt, mc, sample);
+  std::vector<CheckRecord> out{record_from(spec.name, main, opt.alpha)};
+  if (spec.power_self_test) {
+    const double shifted = spec.theory + main.detectable_deviation;
+    const sim::MeanTestResult power =
+        sim::sequential_mean_test(spec.stream + "#power", spec.n, spec.looks, shifted, opt, mc, sample);
+    CheckRecord p = record_from(spec.name + " power self-test", power, opt.alpha);
+    p.method = "power-self-test";
+    p.detail = power.verdict == Verdict::Fails
+                   ? "detected theory + delta (as required)"
+                   : "did not detect theory + delta (a 1% event by design of power 0.99)";
+    p.verdict = power.verdict == Verdict::Fails ? Verdict::Holds : Verdict::Inconclusive;
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace regcheck::claims

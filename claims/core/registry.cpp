@@ -1,0 +1,71 @@
+#include "claims/core/registry.hpp"
+
+#include <chrono>
+#include <exception>
+#include <set>
+#include <stdexcept>
+
+namespace regcheck::claims {
+
+void Registry::add(Claim c) {
+  static const std::set<std::string> sources{"dropact", "gcsr", "tl1", "dlbook"};
+  if (c.id.empty() || !c.check) throw std::invalid_argument("Registry::add: claim needs an id and a check");
+  if (!sources.count(c.source))
+    throw std::invalid_argument("Registry::add: claim '" + c.id + "' has unknown source '" + c.source + "'");
+  if (c.id.rfind(c.source + ".", 0) != 0)
+    throw std::invalid_argument("Registry::add: claim '" + c.id + "' must start with its source '" + c.source + ".'");
+  if (find(c.id)) throw std::invalid_argument("Registry::add: duplicate claim id '" + c.id + "'");
+  if (c.mc_tests < 0) throw std::invalid_argument("Registry::add: claim '" + c.id + "' has mc_tests < 0");
+  claims_.push_back(std::move(c));
+}
+
+const Claim* Registry::find(const std::string& id) const {
+  for (const Claim& c : claims_)
+    if (c.id == id) return &c;
+  return nullptr;
+}
+
+int Registry::total_mc_tests() const {
+  int n = 0;
+  for (const Claim& c : claims_) n += c.mc_tests;
+  return n;
+}
+
+ClaimResult Registry::run(const Claim& c, const CheckContext& ctx) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  ClaimResult r;
+  try {
+    r = c.check(ctx);
+  } catch (const std::exception& e) {
+    r = ClaimResult{};
+    CheckRecord err;
+    err.name = "check raised";
+    err.method = "error";
+    err.verdict = Verdict::Error;
+    err.detail = e.what();
+    r.checks.push_back(err);
+    summarize(r);
+  }
+  r.id = c.id;
+  r.source = c.source;
+  if (r.method.empty()) r.method = c.method;
+  if (r.statement.empty()) r.statement = c.statement;
+  r.expected = c.expected;
+  if (r.finding.empty()) r.finding = c.finding;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+void EvalRegistry::add(EvalFunction f) {
+  if (f.name.empty() || !f.eval) throw std::invalid_argument("EvalRegistry::add: function needs a name and eval");
+  if (find(f.name)) throw std::invalid_argument("EvalRegistry::add: duplicate eval function '" + f.name + "'");
+  functions_.push_back(std::move(f));
+}
+
+const EvalFunction* EvalRegistry::find(const std::string& name) const {
+  for (const EvalFunction& f : functions_)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+}  // namespace regcheck::claims

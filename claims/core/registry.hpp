@@ -1,0 +1,65 @@
+#pragma once
+// The registry of claims and of the closed forms `regcheck eval` exposes.
+#include "claims/core/claim.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace regcheck::claims {
+
+class Registry {
+ public:
+  void add(Claim c);  // throws std::invalid_argument on a duplicate ID or bad fields
+  const std::vector<Claim>& claims() const { return claims_; }
+  const Claim* find(const std::string& id) const;
+  // Monte Carlo tests over the whole registry: the Bonferroni divisor of the false-FAIL budget.
+  int total_mc_tests() const;
+  // Runs one claim: times it, fills id/source/method/expected, converts an escaped exception to
+  // verdict ERROR with the message (a bug in a check must not crash the suite).
+  ClaimResult run(const Claim& c, const CheckContext& ctx) const;
+
+ private:
+  std::vector<Claim> claims_;
+};
+
+// A parameter of an evaluable closed form: a number, or a comma-separated list.
+struct EvalParam {
+  std::string name;  // without dashes: "p", "lambda", "eigs"
+  std::string help;
+  bool is_list = false;
+};
+using EvalArgs = std::map<std::string, std::vector<double>>;
+struct EvalFunction {
+  std::string name;  // e.g. "shift-ratio"
+  std::string summary;
+  std::vector<EvalParam> params;
+  // Returns the value (a number or an array). Throws std::invalid_argument naming the bad value
+  // and the allowed range.
+  std::function<nlohmann::json(const EvalArgs&)> eval;
+};
+
+class EvalRegistry {
+ public:
+  void add(EvalFunction f);
+  const std::vector<EvalFunction>& functions() const { return functions_; }
+  const EvalFunction* find(const std::string& name) const;
+
+ private:
+  std::vector<EvalFunction> functions_;
+};
+
+// Each source registers its claims and closed forms; these are defined in claims/<paper>_claims.cpp.
+void register_dropact(Registry&, EvalRegistry&);
+void register_gcsr(Registry&, EvalRegistry&);
+void register_tl1(Registry&, EvalRegistry&);
+void register_dlbook(Registry&, EvalRegistry&);
+
+// The full catalog (all four sources), built once.
+const Registry& all_claims();
+const EvalRegistry& all_eval_functions();
+
+}  // namespace regcheck::claims

@@ -1,0 +1,84 @@
+#pragma once
+// Hypothesis test of a Monte Carlo mean against a theory value, with its confidence interval,
+// detectable deviation and optional group-sequential stopping.
+//
+// Test: two-sided Student-t, H0: E[stat] = theory, at level alpha. The t reference is justified
+// by the central limit theorem for statistics with finite variance; every check samples at least
+// 10^4 values so the normal approximation of the mean is accurate.
+//
+// Detectable deviation (power 1 - beta, default 0.99): delta = (t_{1-alpha/2} + t_{1-beta}) * se.
+// A true mean at |theory - truth| >= delta is flagged with probability >= 1 - beta.
+#include "sim/monte_carlo.hpp"
+#include "sim/welford.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+namespace regcheck::sim {
+
+enum class Verdict { Holds, Fails, Inconclusive, Error };
+std::string to_string(Verdict v);
+Verdict parse_verdict(const std::string& s);  // "HOLDS", "FAILS", "INCONCLUSIVE", "ERROR"
+
+// Two-sided quantiles from Boost.Math.
+double normal_quantile(double p);                  // Phi^{-1}(p)
+double student_t_quantile(double p, double dof);   // inverse CDF of Student t with dof degrees
+
+struct Interval {
+  double lo = 0, hi = 0;
+};
+// Level-(1 - alpha) confidence interval for the mean: Student t with n - 1 degrees of freedom.
+Interval t_interval(const Welford& w, double alpha);
+// Level-(1 - alpha) normal interval for an estimate with standard error se.
+Interval normal_interval(double estimate, double se, double alpha);
+
+struct MeanTestOptions {
+  double alpha = 1e-8;       // false-FAIL probability of this test
+  double power = 0.99;       // power at which the detectable deviation is reported
+  // HOLDS needs the detectable deviation at or below this resolution; otherwise INCONCLUSIVE.
+  double resolution = std::numeric_limits<double>::infinity();
+};
+
+struct MeanTestResult {
+  double theory = 0;
+  double estimate = 0;
+  double standard_error = 0;
+  Interval ci;                      // at level 1 - alpha
+  double statistic = 0;             // (estimate - theory) / se
+  double critical = 0;              // reject when |statistic| > critical
+  double detectable_deviation = 0;  // at the requested power
+  std::uint64_t n = 0;
+  Verdict verdict = Verdict::Inconclusive;
+};
+
+// Fixed-sample test from an accumulator.
+MeanTestResult test_mean(const Welford& w, double theory, const MeanTestOptions& opt);
+// Same for an estimate with a known standard error (e.g. by the delta method), normal reference.
+MeanTestResult test_estimate(double estimate, double se, std::uint64_t n, double theory,
+                             const MeanTestOptions& opt);
+
+// Group-sequential version: up to `looks` analyses at n_max * k / looks samples, each at level
+// alpha / looks (Bonferroni over looks, so the overall false-FAIL rate stays <= alpha). Stops at
+// the first rejection (FAILS); otherwise decides at n_max. Sample indices are consumed in order,
+// so the result is still a pure function of the seed.
+template <class Sampler>
+MeanTestResult sequential_mean_test(std::string_view stream_name, std::uint64_t n_max, int looks,
+                                    double theory, const MeanTestOptions& opt, const McOptions& mc,
+                                    Sampler&& sample) {
+  MeanTestOptions per_look = opt;
+  per_look.alpha = opt.alpha / looks;
+  Welford acc;
+  std::uint64_t done = 0;
+  MeanTestResult r;
+  for (int k = 1; k <= looks; ++k) {
+    const std::uint64_t target = n_max * static_cast<std::uint64_t>(k) / static_cast<std::uint64_t>(looks);
+    acc.merge(run_samples<Welford>(stream_id(stream_name), done, target - done, mc, sample));
+    done = target;
+    r = test_mean(acc, theory, per_look);
+    if (r.verdict == Verdict::Fails) return r;
+  }
+  return r;
+}
+
+}  // namespace regcheck::sim

@@ -1,0 +1,1 @@
+#include "theory/dlbook_linear.hpp"

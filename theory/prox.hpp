@@ -1,0 +1,87 @@
+#pragma once
+// Proximal operators shared by the claim checks and the trainer (nets/ calls these; no copies).
+//
+// prox_{f}(y) = argmin_x 0.5 ||x - y||^2 + f(x).
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace regcheck::theory {
+
+namespace detail {
+inline void require(bool ok, const std::string& msg) {
+  if (!ok) throw std::invalid_argument(msg);
+}
+inline std::string num(double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.17g", v);
+  return b;
+}
+}  // namespace detail
+
+// Soft thresholding, the prox of z|.| (gcsr eq. 10; Beck & Teboulle ISTA):
+//   S(a, z) = a - z if a > z;  a + z if a < -z;  0 otherwise.   z >= 0.
+inline double soft_threshold(double a, double z) {
+  detail::require(std::isfinite(a), "soft_threshold: y must be finite, got " + detail::num(a));
+  detail::require(std::isfinite(z) && z >= 0, "soft_threshold: t must be finite and >= 0, got " + detail::num(z));
+  if (a > z) return a - z;
+  if (a < -z) return a + z;
+  return 0.0;
+}
+
+// Group soft thresholding, the prox of tau ||.||_2 on one group (tl1 eq. 23):
+//   prox(v) = max(0, 1 - tau / ||v||) v,   tau >= 0;  prox(0) = 0.
+template <class Derived>
+Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> group_prox(const Eigen::MatrixBase<Derived>& v, double tau) {
+  detail::require(std::isfinite(tau) && tau >= 0, "group_prox: tau must be finite and >= 0, got " + detail::num(tau));
+  detail::require(v.allFinite(), "group_prox: v must be finite");
+  const double norm = static_cast<double>(v.norm());
+  if (norm <= tau) return Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1>::Zero(v.size());
+  return (v * static_cast<typename Derived::Scalar>(1.0 - tau / norm)).eval();
+}
+
+// Transformed L1 penalty rho_a(x) = (a + 1)|x| / (a + |x|), a > 0 (tl1 eq. 12; Zhang & Xin).
+inline double tl1_penalty(double x, double a) {
+  detail::require(std::isfinite(a) && a > 0, "tl1_penalty: a must be finite and > 0, got " + detail::num(a));
+  const double ax = std::abs(x);
+  return (a + 1.0) * ax / (a + ax);
+}
+
+// Threshold of the TL1 prox (tl1 eq. 36, Zhang & Xin Thm. 3.1):
+//   t = lambda (a + 1) / a                 if lambda <= a^2 / (2 (a + 1))   (subcritical)
+//   t = sqrt(2 lambda (a + 1)) - a / 2     otherwise                        (supercritical)
+inline double tl1_threshold(double lambda, double a) {
+  detail::require(std::isfinite(lambda) && lambda >= 0, "tl1_threshold: lambda must be finite and >= 0, got " + detail::num(lambda));
+  detail::require(std::isfinite(a) && a > 0, "tl1_threshold: a must be finite and > 0, got " + detail::num(a));
+  if (lambda <= a * a / (2.0 * (a + 1.0))) return lambda * (a + 1.0) / a;
+  return std::sqrt(2.0 * lambda * (a + 1.0)) - a / 2.0;
+}
+
+// The nonzero branch of the TL1 prox (tl1 eq. 36): the largest root of the cubic stationarity
+// condition, in trigonometric form,
+//   phi(y) = arccos(1 - 27 lambda a (a + 1) / (2 (a + |y|)^3)),
+//   g(y)   = sgn(y) [ (2/3)(a + |y|) cos(phi / 3) - 2a/3 + |y|/3 ].
+// The arccos argument is clamped to [-1, 1]: rounding can push it a few ulps outside, where acos
+// would return NaN; the true value lies inside for every |y| >= t.
+inline double tl1_prox_branch(double y, double lambda, double a) {
+  const double ay = std::abs(y);
+  const double s = a + ay;
+  const double arg = std::clamp(1.0 - 27.0 * lambda * a * (a + 1.0) / (2.0 * s * s * s), -1.0, 1.0);
+  const double phi = std::acos(arg);
+  const double mag = (2.0 / 3.0) * s * std::cos(phi / 3.0) - 2.0 * a / 3.0 + ay / 3.0;
+  return std::copysign(mag, y);
+}
+
+// prox of lambda rho_a: 0 if |y| <= t, else g(y). At |y| = t in the supercritical regime both 0
+// and g(t) are global minimizers; this returns 0 (the sparser one).
+inline double tl1_prox(double y, double lambda, double a) {
+  detail::require(std::isfinite(y), "tl1_prox: y must be finite, got " + detail::num(y));
+  const double t = tl1_threshold(lambda, a);
+  if (std::abs(y) <= t) return 0.0;
+  return tl1_prox_branch(y, lambda, a);
+}
+
+}  // namespace regcheck::theory
