@@ -1,0 +1,146 @@
+#pragma once
+// Batch normalization, as torch.nn.BatchNorm1d on (N, C) and BatchNorm2d on (N, C, H, W).
+//
+// Shapes: x (N, C*S) with S = H*W (S = 1 for dense inputs); statistics per channel c over the
+// m = N*S values x[n, c*S + q]. gamma, beta, running_mean, running_var: (C).
+// Training:  mu = (1/m) sum x,  var = (1/m) sum (x - mu)^2 (biased, used to normalize),
+//            xhat = (x - mu) / sqrt(var + eps),  y = gamma xhat + beta,
+//            running_mean <- (1 - momentum) running_mean + momentum mu
+//            running_var  <- (1 - momentum) running_var + momentum var m/(m-1)  (unbiased, PyTorch)
+// Eval:      xhat = (x - running_mean) / sqrt(running_var + eps).
+// Gradient (training; sums over the m values of channel c; invstd = 1/sqrt(var + eps)):
+//   dgamma = sum dy xhat,  dbeta = sum dy,  dxhat = gamma dy
+//   xhat depends on x directly and through mu and var:
+//   dx = invstd/m (m dxhat - sum dxhat - xhat sum(dxhat xhat))
+//      = gamma invstd/m (m dy - dbeta - xhat dgamma).
+// Eval: mu and var are constants, so dx = gamma invstd_running dy.
+// Statistics are accumulated in double in a fixed order (channels in parallel, each channel
+// serially), so they do not depend on the thread count and lose little to cancellation.
+#include "nets/layers/layer.hpp"
+#include "nets/parallel.hpp"
+
+#include <cmath>
+
+namespace regcheck::nets {
+
+template <class T>
+class BatchNorm final : public Layer<T> {
+ public:
+  explicit BatchNorm(double momentum = 0.1, double eps = 1e-5) : momentum_(momentum), eps_(eps) {}
+  std::string kind() const override { return "batchnorm"; }
+
+  Shape setup(const Shape& in) override {
+    if (!(momentum_ >= 0.0 && momentum_ <= 1.0)) this->fail(fmt::format("momentum must be in [0, 1], got {}", momentum_));
+    if (!(eps_ > 0.0)) this->fail(fmt::format("eps must be > 0, got {}", eps_));
+    if (in.size() <= 0) this->fail(fmt::format("empty input shape {}", in.str()));
+    this->in_ = this->out_ = in;
+    C_ = in.c;
+    S_ = static_cast<Eigen::Index>(in.h) * in.w;
+    gamma_ = {fmt::format("{}.weight", this->label()), Mat<T>::Ones(C_, 1), Mat<T>::Zero(C_, 1), false, this->index_};
+    beta_ = {fmt::format("{}.bias", this->label()), Mat<T>::Zero(C_, 1), Mat<T>::Zero(C_, 1), false, this->index_};
+    running_mean_ = Vec<T>::Zero(C_);
+    running_var_ = Vec<T>::Ones(C_);
+    mean_.resize(C_);
+    invstd_.resize(C_);
+    return in;
+  }
+  void init(std::uint64_t) override {
+    gamma_.value.setOnes();
+    beta_.value.setZero();
+    running_mean_.setZero();
+    running_var_.setOnes();
+  }
+
+  void forward(const Act<T>& x, Act<T>& y, const RunContext& ctx) override {
+    const Eigen::Index N = x.rows(), m = N * S_;
+    train_ = ctx.train;
+    y.resize(N, x.cols());
+    xhat_.resize(N, x.cols());
+    if (ctx.train && m <= 1)
+      this->fail(fmt::format("training needs more than 1 value per channel, got batch {} x spatial {}", N, S_));
+    for_each_index(C_, [&](Eigen::Index c) {
+      double mu, var;
+      if (ctx.train) {
+        double s = 0;
+        for (Eigen::Index n = 0; n < N; ++n)
+          for (Eigen::Index q = 0; q < S_; ++q) s += x(n, c * S_ + q);
+        mu = s / static_cast<double>(m);
+        double ss = 0;
+        for (Eigen::Index n = 0; n < N; ++n)
+          for (Eigen::Index q = 0; q < S_; ++q) {
+            const double d = x(n, c * S_ + q) - mu;
+            ss += d * d;
+          }
+        var = ss / static_cast<double>(m);
+        if (ctx.update_running_stats) {
+          running_mean_(c) = static_cast<T>((1 - momentum_) * running_mean_(c) + momentum_ * mu);
+          running_var_(c) = static_cast<T>((1 - momentum_) * running_var_(c) +
+                                           momentum_ * var * static_cast<double>(m) / static_cast<double>(m - 1));
+        }
+      } else {
+        mu = running_mean_(c);
+        var = running_var_(c);
+      }
+      const double inv = 1.0 / std::sqrt(var + eps_);
+      mean_(c) = static_cast<T>(mu);
+      invstd_(c) = static_cast<T>(inv);
+      const T g = gamma_.value(c, 0), b = beta_.value(c, 0), tm = static_cast<T>(mu), ti = static_cast<T>(inv);
+      for (Eigen::Index n = 0; n < N; ++n)
+        for (Eigen::Index q = 0; q < S_; ++q) {
+          const T h = (x(n, c * S_ + q) - tm) * ti;
+          xhat_(n, c * S_ + q) = h;
+          y(n, c * S_ + q) = g * h + b;
+        }
+    });
+  }
+
+  void backward(const Act<T>& x, const Act<T>&, const Act<T>& dy, Act<T>& dx, bool need_dx) override {
+    const Eigen::Index N = x.rows(), m = N * S_;
+    if (need_dx) dx.resize(N, x.cols());
+    for_each_index(C_, [&](Eigen::Index c) {
+      double dg = 0, db = 0;
+      for (Eigen::Index n = 0; n < N; ++n)
+        for (Eigen::Index q = 0; q < S_; ++q) {
+          const double d = dy(n, c * S_ + q);
+          dg += d * xhat_(n, c * S_ + q);
+          db += d;
+        }
+      gamma_.grad(c, 0) += static_cast<T>(dg);
+      beta_.grad(c, 0) += static_cast<T>(db);
+      if (!need_dx) return;
+      const T g = gamma_.value(c, 0), inv = invstd_(c);
+      if (!train_) {
+        for (Eigen::Index n = 0; n < N; ++n)
+          for (Eigen::Index q = 0; q < S_; ++q) dx(n, c * S_ + q) = g * inv * dy(n, c * S_ + q);
+        return;
+      }
+      const T k = g * inv / static_cast<T>(m), tm = static_cast<T>(m), tdb = static_cast<T>(db),
+              tdg = static_cast<T>(dg);
+      for (Eigen::Index n = 0; n < N; ++n)
+        for (Eigen::Index q = 0; q < S_; ++q) {
+          const Eigen::Index i = c * S_ + q;
+          dx(n, i) = k * (tm * dy(n, i) - tdb - xhat_(n, i) * tdg);
+        }
+    });
+  }
+
+  std::vector<Param<T>*> params() override { return {&gamma_, &beta_}; }
+  LayerCost cost() const override {
+    const double C = static_cast<double>(C_), n = static_cast<double>(this->in_.size());
+    return {2 * C, 2 * C, 2 * n, 2 * n};  // scale and shift per value (running stats folded)
+  }
+  Vec<T>& running_mean() { return running_mean_; }
+  Vec<T>& running_var() { return running_var_; }
+  Param<T>& gamma() { return gamma_; }
+  Param<T>& beta() { return beta_; }
+
+ private:
+  double momentum_, eps_;
+  Eigen::Index C_ = 0, S_ = 1;
+  bool train_ = false;
+  Param<T> gamma_, beta_;
+  Vec<T> running_mean_, running_var_, mean_, invstd_;
+  Act<T> xhat_;
+};
+
+}  // namespace regcheck::nets

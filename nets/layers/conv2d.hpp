@@ -1,0 +1,198 @@
+#pragma once
+// 2-D convolution, as torch.nn.Conv2d (no dilation, no groups), by im2col + GEMM.
+//
+// Shapes (per example n): x_n (Cin, H, W), W (Cout, Cin*kh*kw) (row = one filter, the group of
+// group lasso), b (Cout), y_n (Cout, Ho, Wo) with Ho = (H + 2p - kh)/s + 1, Wo likewise.
+// im2col: cols_n (Cin*kh*kw, Ho*Wo), cols_n[(c*kh+i)*kw+j, oy*Wo+ox] = x_n[c, oy*s-p+i, ox*s-p+j]
+// (0 outside the image), so y_n = W cols_n + b 1^T, a GEMM (Cout x CinKK) (CinKK x Ho*Wo).
+// Gradient (dy_n = dL/dy_n as (Cout, Ho*Wo)):
+//   dW = sum_n dy_n cols_n^T                  (Cout, CinKK)
+//   db[o] = sum_n sum_q dy_n[o, q]
+//   dcols_n = W^T dy_n, then dx_n = col2im(dcols_n): each column entry is added back to the
+//   input pixel it was copied from (the adjoint of the im2col gather is a scatter-add).
+// Threads: examples are processed in fixed chunks of 8; each chunk sums its examples' dW in
+// order and the chunk partials are added in chunk order, so the sum never depends on threads.
+// cols are recomputed in backward rather than stored (storing them for a batch would cost
+// N * CinKK * Ho*Wo floats; recomputing is a cheap gather next to the GEMM).
+#include "nets/init.hpp"
+#include "nets/layers/layer.hpp"
+#include "nets/parallel.hpp"
+
+namespace regcheck::nets {
+
+struct Conv2dOptions {
+  int out_channels = 1;
+  int kernel_h = 3, kernel_w = 3;
+  int stride = 1;
+  int padding = 0;
+  bool bias = true;
+};
+
+// Geometry shared by the fast and the reference implementation.
+struct ConvGeometry {
+  int cin, h, w, cout, kh, kw, s, p, ho, wo;
+  Eigen::Index ckk() const { return static_cast<Eigen::Index>(cin) * kh * kw; }
+  Eigen::Index hw_out() const { return static_cast<Eigen::Index>(ho) * wo; }
+};
+
+template <class T>
+void im2col(const T* x, const ConvGeometry& g, T* cols) {
+  const Eigen::Index q = g.hw_out();
+  for (int c = 0; c < g.cin; ++c)
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
+        for (int oy = 0; oy < g.ho; ++oy) {
+          const int iy = oy * g.s - g.p + i;
+          T* out = row + static_cast<Eigen::Index>(oy) * g.wo;
+          if (iy < 0 || iy >= g.h) {
+            std::fill(out, out + g.wo, T(0));
+            continue;
+          }
+          const T* in = x + (static_cast<Eigen::Index>(c) * g.h + iy) * g.w;
+          for (int ox = 0; ox < g.wo; ++ox) {
+            const int ix = ox * g.s - g.p + j;
+            out[ox] = (ix >= 0 && ix < g.w) ? in[ix] : T(0);
+          }
+        }
+      }
+}
+
+template <class T>
+void col2im_add(const T* cols, const ConvGeometry& g, T* dx) {
+  const Eigen::Index q = g.hw_out();
+  for (int c = 0; c < g.cin; ++c)
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        const T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
+        for (int oy = 0; oy < g.ho; ++oy) {
+          const int iy = oy * g.s - g.p + i;
+          if (iy < 0 || iy >= g.h) continue;
+          const T* in = row + static_cast<Eigen::Index>(oy) * g.wo;
+          T* out = dx + (static_cast<Eigen::Index>(c) * g.h + iy) * g.w;
+          for (int ox = 0; ox < g.wo; ++ox) {
+            const int ix = ox * g.s - g.p + j;
+            if (ix >= 0 && ix < g.w) out[ix] += in[ox];
+          }
+        }
+      }
+}
+
+template <class T>
+class Conv2d final : public Layer<T> {
+ public:
+  using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  using Map = Eigen::Map<RowMat>;
+  using CMap = Eigen::Map<const RowMat>;
+  static constexpr Eigen::Index kChunk = 8;  // examples per fixed reduction chunk
+
+  explicit Conv2d(Conv2dOptions o) : o_(o) {}
+  std::string kind() const override { return "conv2d"; }
+
+  Shape setup(const Shape& in) override {
+    if (o_.out_channels <= 0) this->fail(fmt::format("out_channels must be positive, got {}", o_.out_channels));
+    if (o_.kernel_h <= 0 || o_.kernel_w <= 0)
+      this->fail(fmt::format("kernel must be positive, got {}x{}", o_.kernel_h, o_.kernel_w));
+    if (o_.stride <= 0) this->fail(fmt::format("stride must be positive, got {}", o_.stride));
+    if (o_.padding < 0) this->fail(fmt::format("padding must be >= 0, got {}", o_.padding));
+    if (in.c <= 0 || in.h <= 0 || in.w <= 0) this->fail(fmt::format("input shape {} is not an image", in.str()));
+    const int ho = (in.h + 2 * o_.padding - o_.kernel_h) / o_.stride + 1;
+    const int wo = (in.w + 2 * o_.padding - o_.kernel_w) / o_.stride + 1;
+    if (in.h + 2 * o_.padding < o_.kernel_h || in.w + 2 * o_.padding < o_.kernel_w)
+      this->fail(fmt::format("kernel {}x{} (padding {}) does not fit input shape {}", o_.kernel_h, o_.kernel_w,
+                             o_.padding, in.str()));
+    g_ = {in.c, in.h, in.w, o_.out_channels, o_.kernel_h, o_.kernel_w, o_.stride, o_.padding, ho, wo};
+    this->in_ = in;
+    this->out_ = Shape{o_.out_channels, ho, wo};
+    W_ = {fmt::format("{}.weight", this->label()), Mat<T>::Zero(g_.cout, g_.ckk()), Mat<T>::Zero(g_.cout, g_.ckk()),
+          true, this->index_};
+    b_ = {fmt::format("{}.bias", this->label()), Mat<T>::Zero(g_.cout, 1), Mat<T>::Zero(g_.cout, 1), false,
+          this->index_};
+    return this->out_;
+  }
+  void init(std::uint64_t seed) override {
+    init_uniform_fan_in(W_, o_.bias ? &b_ : nullptr, static_cast<double>(g_.ckk()), seed, this->index_);
+  }
+
+  void forward(const Act<T>& x, Act<T>& y, const RunContext&) override {
+    const Eigen::Index N = x.rows(), Q = g_.hw_out();
+    y.resize(N, static_cast<Eigen::Index>(g_.cout) * Q);
+    ensure_buffers();
+    for_each_index(N, [&](Eigen::Index n) {
+      RowMat& cols = cols_[omp_get_thread_num()];
+      im2col(x.row(n).data(), g_, cols.data());
+      Map yn(y.row(n).data(), g_.cout, Q);
+      yn.noalias() = W_.value * cols;
+      if (o_.bias) yn.colwise() += b_.value.col(0);
+    });
+  }
+
+  void backward(const Act<T>& x, const Act<T>&, const Act<T>& dy, Act<T>& dx, bool need_dx) override {
+    const Eigen::Index N = x.rows(), Q = g_.hw_out();
+    ensure_buffers();
+    const Split chunks(N, kChunk);
+    if (static_cast<Eigen::Index>(dW_part_.size()) < chunks.pieces) {
+      dW_part_.resize(chunks.pieces);
+      db_part_.resize(chunks.pieces);
+    }
+    if (need_dx) dx.setZero(N, this->in_.size());
+    for_each_index(chunks.pieces, [&](Eigen::Index k) {
+      const int t = omp_get_thread_num();
+      RowMat& cols = cols_[t];
+      RowMat& dcols = dcols_[t];
+      Mat<T>& dW = dW_part_[k];
+      Vec<T>& db = db_part_[k];
+      dW.setZero(g_.cout, g_.ckk());
+      db.setZero(g_.cout);
+      for (Eigen::Index n = chunks.begin(k); n < chunks.begin(k + 1); ++n) {
+        CMap dyn(dy.row(n).data(), g_.cout, Q);
+        im2col(x.row(n).data(), g_, cols.data());
+        dW.noalias() += dyn * cols.transpose();
+        db += dyn.rowwise().sum();
+        if (need_dx) {
+          dcols.noalias() = W_.value.transpose() * dyn;
+          col2im_add(dcols.data(), g_, dx.row(n).data());
+        }
+      }
+    });
+    for (Eigen::Index k = 0; k < chunks.pieces; ++k) {
+      W_.grad += dW_part_[k];
+      if (o_.bias) b_.grad.col(0) += db_part_[k];
+    }
+  }
+
+  std::vector<Param<T>*> params() override {
+    if (o_.bias) return {&W_, &b_};
+    return {&W_};
+  }
+  LayerCost cost() const override {
+    const double Q = static_cast<double>(g_.hw_out()), O = g_.cout, K = static_cast<double>(g_.ckk());
+    const double nnz = static_cast<double>((W_.value.array() != T(0)).count());
+    const double alive = static_cast<double>((W_.value.array() != T(0)).rowwise().any().count());
+    return {O * K + (o_.bias ? O : 0), nnz + (o_.bias ? alive : 0), 2 * O * K * Q, 2 * nnz * Q};
+  }
+  const ConvGeometry& geometry() const { return g_; }
+  Param<T>& weight() { return W_; }
+  Param<T>& bias() { return b_; }
+
+ private:
+  void ensure_buffers() {
+    const std::size_t threads = static_cast<std::size_t>(omp_get_max_threads());
+    if (cols_.size() < threads) {
+      cols_.resize(threads);
+      dcols_.resize(threads);
+    }
+    for (std::size_t t = 0; t < cols_.size(); ++t) {
+      cols_[t].resize(g_.ckk(), g_.hw_out());
+      dcols_[t].resize(g_.ckk(), g_.hw_out());
+    }
+  }
+  Conv2dOptions o_;
+  ConvGeometry g_{};
+  Param<T> W_, b_;
+  std::vector<RowMat> cols_, dcols_;  // per-thread scratch (contents never affect results)
+  std::vector<Mat<T>> dW_part_;       // per-chunk partial gradients (fixed reduction order)
+  std::vector<Vec<T>> db_part_;
+};
+
+}  // namespace regcheck::nets

@@ -1,0 +1,93 @@
+#pragma once
+// Model metrics for the regularization experiments: exact-zero sparsity, neurons removed,
+// parameters and FLOPs of the pruned network, mean |dL/dw| per layer, and the per-channel
+// output variance of a layer in train and eval mode (the batch-norm "variance shift").
+//
+// Pruned network: a weight counts only when it is exactly 0 (what prox operators produce); a
+// neuron (row of a dense weight, one conv filter) is removed when all its incoming weights are
+// 0, and then its bias is not counted either. FLOPs are per example, multiply-add = 2: dense
+// 2 nnz(W), conv 2 nnz(W) Ho Wo, batch norm 2 per value; activations and pooling are not counted.
+#include "nets/model/sequential.hpp"
+
+#include <cmath>
+
+namespace regcheck::nets {
+
+// Fraction of entries of the weight parameters (is_weight) that are exactly zero.
+template <class T>
+double weight_sparsity(const std::vector<Param<T>*>& ps) {
+  double zeros = 0, total = 0;
+  for (const Param<T>* p : ps)
+    if (p->is_weight) {
+      zeros += static_cast<double>((p->value.array() == T(0)).count());
+      total += static_cast<double>(p->value.size());
+    }
+  return total > 0 ? zeros / total : 0.0;
+}
+
+// Number of rows (neurons / filters) of weight parameters whose entries are all zero.
+template <class T>
+long neurons_removed(const std::vector<Param<T>*>& ps) {
+  long removed = 0;
+  for (const Param<T>* p : ps)
+    if (p->is_weight)
+      for (Eigen::Index r = 0; r < p->value.rows(); ++r) removed += (p->value.row(r).array() == T(0)).all();
+  return removed;
+}
+
+template <class T>
+LayerCost network_cost(Sequential<T>& m) {
+  LayerCost t;
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    const LayerCost c = m.layer(i).cost();
+    t.params += c.params, t.params_pruned += c.params_pruned, t.flops += c.flops, t.flops_pruned += c.flops_pruned;
+  }
+  return t;
+}
+
+struct LayerGradStat {
+  int layer;
+  std::string name;  // the weight parameter's name
+  double mean_abs_grad;
+};
+
+// Mean |dL/dw| over each weight parameter (one entry per layer that has weights), from the
+// gradients currently stored (call after backward).
+template <class T>
+std::vector<LayerGradStat> mean_abs_grad(const std::vector<Param<T>*>& ps) {
+  std::vector<LayerGradStat> out;
+  for (const Param<T>* p : ps)
+    if (p->is_weight && p->grad.size() > 0)
+      out.push_back({p->layer, p->name, static_cast<double>(p->grad.cwiseAbs().template cast<double>().mean())});
+  return out;
+}
+
+// Per-channel variance of top-level layer `layer`'s output on the batch x, over the N*H*W values
+// of each channel (population variance, 1/m). ctx.train selects the train or eval behaviour;
+// batch-norm running averages are left untouched so measuring does not change the model.
+template <class T>
+Eigen::VectorXd channel_output_variance(Sequential<T>& m, std::size_t layer, const Act<T>& x, RunContext ctx) {
+  if (layer >= m.size())
+    throw std::invalid_argument(fmt::format("channel_output_variance: layer {} but the model has {}", layer, m.size()));
+  ctx.update_running_stats = false;
+  m.forward(x, ctx);
+  const Act<T>& y = m.output(layer);
+  const Shape s = m.layer(layer).out_shape();
+  const Eigen::Index S = static_cast<Eigen::Index>(s.h) * s.w;
+  Eigen::VectorXd var(s.c);
+  for (int c = 0; c < s.c; ++c) {
+    double mean = 0, m2 = 0, k = 0;  // Welford: stable when the mean is large against the spread
+    for (Eigen::Index n = 0; n < y.rows(); ++n)
+      for (Eigen::Index q = 0; q < S; ++q) {
+        const double v = y(n, c * S + q);
+        k += 1;
+        const double d = v - mean;
+        mean += d / k;
+        m2 += d * (v - mean);
+      }
+    var(c) = m2 / k;
+  }
+  return var;
+}
+
+}  // namespace regcheck::nets
