@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace regcheck::app {
@@ -48,8 +49,15 @@ void check_writable(const std::string& flag, const std::string& path) {
     throw UsageError(fmt::format("{}: folder '{}' of '{}' does not exist (allowed: a file path in an existing writable folder)", flag, dir.string(), path));
   if (std::filesystem::is_directory(path, ec))
     throw UsageError(fmt::format("{}: '{}' is a folder (allowed: a file path)", flag, path));
-  if (::access(dir.c_str(), W_OK) != 0)
-    throw UsageError(fmt::format("{}: folder '{}' is not writable (allowed: a file path in a writable folder)", flag, dir.string()));
+  // Probe by creating a file: access(W_OK) says yes to root even on read-only or virtual file
+  // systems, where the final write would fail after the whole run.
+  const std::string probe = (dir / fmt::format(".regcheck-probe.{}", ::getpid())).string();
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw UsageError(fmt::format("{}: cannot create files in folder '{}': {} (allowed: a file path in a writable folder)", flag,
+                                 dir.string(), std::strerror(errno)));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_atomically(const std::string& path, const std::string& content) {

@@ -1,0 +1,155 @@
+// The regcheck CLI as a user runs it: output formats, exit codes, thread-count invariance of the
+// verify JSON, and the bad inputs that must give one error line, exit code 2 and no file.
+#include "theory/dropact.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path scratch() {
+  fs::path d = fs::temp_directory_path() / ("regcheck-cli-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+CliRun run(const std::string& args) {
+  const fs::path d = scratch();
+  const std::string cmd = std::string(REGCHECK_BIN) + " " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// Every number under "estimate", "ci_lo", "ci_hi" of every claim and check, in order.
+std::vector<nlohmann::json> estimates(const nlohmann::json& doc) {
+  std::vector<nlohmann::json> v;
+  for (const auto& c : doc.at("claims")) {
+    v.push_back(c.value("id", ""));
+    for (const char* k : {"estimate", "ci_lo", "ci_hi", "max_error"}) v.push_back(c.value(k, nlohmann::json()));
+    for (const auto& ch : c.at("checks"))
+      for (const char* k : {"estimate", "ci_lo", "ci_hi", "max_error"}) v.push_back(ch.value(k, nlohmann::json()));
+  }
+  return v;
+}
+}  // namespace
+
+TEST(CliEval, PrintsNameInputsValue) {
+  const CliRun r = run("eval shift-ratio --p 0.95");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j.at("name"), "shift-ratio");
+  EXPECT_EQ(j.at("inputs").at("p"), 0.95);
+  // JSON doubles round-trip exactly (nlohmann prints the shortest exact representation).
+  EXPECT_EQ(j.at("value").get<double>(), regcheck::theory::dropact::shift_ratio(0.95));
+}
+
+TEST(CliEval, ListParameterGivesAVector) {
+  const CliRun r = run("eval group-prox --v 3,4 --tau 2.5");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.at("value").is_array());
+  // max(0, 1 - 2.5/5) * (3, 4) = (1.5, 2)
+  EXPECT_NEAR(j.at("value")[0].get<double>(), 1.5, 1e-15);
+  EXPECT_NEAR(j.at("value")[1].get<double>(), 2.0, 1e-15);
+}
+
+TEST(CliVerify, ListsClaimsAndRunsOne) {
+  const CliRun l = run("verify --list");
+  ASSERT_EQ(l.code, 0);
+  EXPECT_GE(lines(l.out), 40);
+  const fs::path out = scratch() / "one.json";
+  const CliRun r = run("verify --claim dropact.prop5_2.value-095 --json " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  for (const char* k : {"seed", "alpha", "alpha_per_test", "versions", "claims", "summary"}) EXPECT_TRUE(doc.contains(k)) << k;
+  EXPECT_EQ(doc.at("claims").size(), 1u);
+  EXPECT_EQ(doc.at("claims")[0].at("verdict"), "HOLDS");
+}
+
+// The main job: all claims, their verdicts as the registry expects (exit 0), and the JSON
+// estimates bit-identical for 1 and 2 threads (results are a function of the seed alone).
+TEST(CliVerify, FullRunMatchesExpectationsAndIsThreadInvariant) {
+  const fs::path a = scratch() / "t1.json", b = scratch() / "t2.json";
+  const CliRun r1 = run("verify --threads 1 --json " + a.string());
+  const CliRun r2 = run("verify --threads 2 --json " + b.string());
+  EXPECT_EQ(r2.code, 0) << r2.out << r2.err;
+  EXPECT_EQ(r1.code, r2.code);
+  const auto ja = nlohmann::json::parse(slurp(a)), jb = nlohmann::json::parse(slurp(b));
+  const auto ea = estimates(ja), eb = estimates(jb);
+  ASSERT_EQ(ea.size(), eb.size());
+  ASSERT_GT(ea.size(), 100u);
+  for (std::size_t i = 0; i < ea.size(); ++i) EXPECT_EQ(ea[i], eb[i]) << "entry " << i;
+  for (std::size_t i = 0; i < ja.at("claims").size(); ++i)
+    EXPECT_EQ(ja["claims"][i].at("verdict"), jb["claims"][i].at("verdict")) << ja["claims"][i].at("id");
+}
+
+// ---- errors that must be raised: one line on stderr, exit code 2, no output file ----
+struct BadInput {
+  const char* args;
+  const char* must_mention;
+};
+
+class CliBadInput : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(CliBadInput, OneLineExit2NoFile) {
+  const fs::path out = scratch() / "never.json";
+  fs::remove(out);
+  std::string args = GetParam().args;
+  if (args.find("@OUT") != std::string::npos) args.replace(args.find("@OUT"), 4, out.string());
+  const CliRun r = run(args);
+  EXPECT_EQ(r.code, 2) << args << "\n" << r.out << r.err;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("regcheck: error:", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find(GetParam().must_mention), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  // No temporary file left beside the target either.
+  for (const auto& e : fs::directory_iterator(out.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find("never.json.tmp"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Errors, CliBadInput,
+    ::testing::Values(BadInput{"eval shift-ratio --p 1.5", "1.5"}, BadInput{"eval shift-ratio --p -0.1", "-0.1"},
+                      BadInput{"eval shift-ratio --p nan", "nan"}, BadInput{"eval shift-ratio", "--p"},
+                      BadInput{"eval shift-ratio --p 0.5 --q 1", "--q"}, BadInput{"eval no-such-function", "no-such-function"},
+                      BadInput{"eval tl1-prox --y 1 --lambda 0.5 --a 0", "a"},
+                      BadInput{"eval tl1-prox --y 1 --lambda 0.5 --a -2", "-2"},
+                      BadInput{"eval tl1-threshold --lambda -1 --a 1", "-1"},
+                      BadInput{"eval soft-threshold --y 1 --t -1", "-1"},
+                      BadInput{"eval group-prox --v 1,x,3 --tau 1", "x"},
+                      BadInput{"eval dropout-shift-ratio --p 0", "0"},
+                      BadInput{"verify --claim no.such.claim --json @OUT", "no.such.claim"},
+                      BadInput{"verify --bogus --json @OUT", "--bogus"},
+                      BadInput{"verify --threads 0 --json @OUT", "--threads"},
+                      BadInput{"verify --alpha 2 --json @OUT", "--alpha"},
+                      BadInput{"verify --alpha nan --json @OUT", "--alpha"},
+                      BadInput{"verify --seed -3 --json @OUT", "--seed"},
+                      BadInput{"verify --source nope --json @OUT", "--source"},
+                      BadInput{"verify --json /nonexistent-dir/x.json", "/nonexistent-dir"},
+                      BadInput{"verify --json /proc/regcheck.json", "/proc"}));
