@@ -1,0 +1,81 @@
+#pragma once
+// Adam with PyTorch 1.13's exact semantics (torch.optim.Adam, amsgrad = false, single-tensor
+// path), per parameter p with gradient g at step t = 1, 2, ...:
+//   g   = g + weight_decay * p            (L2 added to the gradient, not decoupled as in AdamW)
+//   m   = beta1 m + (1 - beta1) g
+//   v   = beta2 v + (1 - beta2) g^2
+//   bc1 = 1 - beta1^t,  bc2 = 1 - beta2^t (in double, as Python computes them)
+//   p  -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
+// Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 as in PyTorch.
+#include <cmath>
+#include <vector>
+
+#include "nets/optim/check.hpp"
+#include "nets/param.hpp"
+
+namespace regcheck::nets::optim {
+
+struct AdamOptions {
+  double lr = 1e-3;
+  double beta1 = 0.9, beta2 = 0.999;
+  double eps = 1e-8;
+  double weight_decay = 0.0;
+  bool decay_non_weights = true;  // PyTorch default: decay every parameter
+};
+
+template <class T>
+class Adam {
+ public:
+  Adam(std::vector<Param<T>*> params, AdamOptions opt) : params_(std::move(params)), opt_(opt) {
+    check_finite_nonneg(opt.lr, "AdamOptions.lr");
+    detail::require(opt.beta1 >= 0 && opt.beta1 < 1, "AdamOptions.beta1 must be in [0, 1), got " + detail::num(opt.beta1));
+    detail::require(opt.beta2 >= 0 && opt.beta2 < 1, "AdamOptions.beta2 must be in [0, 1), got " + detail::num(opt.beta2));
+    detail::require(std::isfinite(opt.eps) && opt.eps > 0, "AdamOptions.eps must be finite and > 0, got " + detail::num(opt.eps));
+    check_finite_nonneg(opt.weight_decay, "AdamOptions.weight_decay");
+    check_params(params_, "Adam");
+    m_.resize(params_.size());
+    v_.resize(params_.size());
+  }
+
+  void step() {
+    ++t_;
+    const double bc1 = 1.0 - std::pow(opt_.beta1, static_cast<double>(t_));
+    const double bc2 = 1.0 - std::pow(opt_.beta2, static_cast<double>(t_));
+    const T step_size = static_cast<T>(opt_.lr / bc1);
+    const T bc2_sqrt = static_cast<T>(std::sqrt(bc2));
+    const T b1 = static_cast<T>(opt_.beta1), b2 = static_cast<T>(opt_.beta2);
+    const T one_b1 = static_cast<T>(1.0 - opt_.beta1), one_b2 = static_cast<T>(1.0 - opt_.beta2);
+    const T eps = static_cast<T>(opt_.eps);
+    for (std::size_t i = 0; i < params_.size(); ++i) {
+      Param<T>& p = *params_[i];
+      check_grad_shape(p, "Adam::step");
+      Mat<T> g = p.grad;
+      if (opt_.weight_decay != 0 && (p.is_weight || opt_.decay_non_weights))
+        g += static_cast<T>(opt_.weight_decay) * p.value;
+      if (m_[i].size() == 0) {
+        m_[i] = Mat<T>::Zero(g.rows(), g.cols());
+        v_[i] = Mat<T>::Zero(g.rows(), g.cols());
+      }
+      m_[i] = b1 * m_[i] + one_b1 * g;
+      v_[i] = b2 * v_[i] + one_b2 * g.cwiseProduct(g);
+      const Mat<T> denom = ((v_[i].array().sqrt() / bc2_sqrt) + eps).matrix();
+      p.value.array() -= step_size * (m_[i].array() / denom.array());
+    }
+  }
+
+  double lr() const { return opt_.lr; }
+  void set_lr(double lr) {
+    check_finite_nonneg(lr, "Adam::set_lr lr");
+    opt_.lr = lr;
+  }
+  long steps() const { return t_; }
+  const AdamOptions& options() const { return opt_; }
+
+ private:
+  std::vector<Param<T>*> params_;
+  AdamOptions opt_;
+  std::vector<Mat<T>> m_, v_;
+  long t_ = 0;
+};
+
+}  // namespace regcheck::nets::optim
