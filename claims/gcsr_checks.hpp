@@ -1,0 +1,38 @@
+#pragma once
+// The checks of the gcsr claims (../shared/CLAIMS.md, section "gcsr"), one file per group:
+// gcsr_update_claims.cpp (eq. 2), gcsr_coherence_claims.cpp (eq. 9), gcsr_prox_claims.cpp
+// (eq. 10), gcsr_suppression_claims.cpp (sec. 2.2). Registered in gcsr_claims.cpp.
+#include "claims/core/claim.hpp"
+
+#include <fmt/format.h>
+
+#include <string>
+
+namespace regcheck::claims::gcsr {
+
+ClaimResult check_eq2_update(const CheckContext& ctx);
+ClaimResult check_eq9_coherence_rate(const CheckContext& ctx);
+ClaimResult check_eq9_random_half(const CheckContext& ctx);
+ClaimResult check_eq9_closed_form(const CheckContext& ctx);
+ClaimResult check_eq10_l1_prox(const CheckContext& ctx);
+ClaimResult check_sec2_2_suppression(const CheckContext& ctx);
+
+// Monte Carlo hypothesis tests each check performs (the Claim's mc_tests; power self-tests are
+// recorded but do not decide the verdict, so they are not counted, see claims/core/mc_check.hpp).
+inline constexpr int kRandomHalfTests = 4;
+inline constexpr int kClosedFormTests = 18;  // 9 grid points for L2 + 9 for L1
+
+// A deterministic sub-check: the largest error against its tolerance.
+inline CheckRecord exact_record(std::string name, std::string method, double max_error, double tolerance,
+                                std::string detail) {
+  CheckRecord c;
+  c.name = std::move(name);
+  c.method = std::move(method);
+  c.max_error = max_error;
+  c.tolerance = tolerance;
+  c.verdict = max_error <= tolerance ? Verdict::Holds : Verdict::Fails;
+  c.detail = std::move(detail);
+  return c;
+}
+
+}  // namespace regcheck::claims::gcsr
