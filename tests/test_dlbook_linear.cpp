@@ -326,6 +326,35 @@ RC_GTEST_PROP(DlbookLinearProps, L2RescalingFactorsInUnitInterval, ()) {
   }
 }
 
+RC_GTEST_PROP(DlbookLinearProps, L1BallProjectionIsTheProjection, ()) {
+  // Optimality of the Euclidean projection w of v onto {||w||_1 <= k}: either v is inside (w = v),
+  // or ||w||_1 = k and v - w = theta sign(w) on the support with |v_i| <= theta off it (KKT).
+  const auto raw = *rc::gen::nonEmpty(rc::gen::container<std::vector<int>>(rc::gen::inRange(-100000, 100000)));
+  VectorXd v(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) v[i] = raw[i] / 1000.0;
+  const double k = *rc::gen::inRange(1, 100000) / 1000.0;
+  const VectorXd w = dl::project_l1_ball(v, k);
+  const double scale = v.lpNorm<1>() + k;
+  const double tol = 8.0 * static_cast<double>(v.size()) * eps * scale;  // sums of n terms of size <= scale
+  if (v.lpNorm<1>() <= k) {
+    RC_ASSERT(w == v);
+    return;
+  }
+  RC_ASSERT(std::abs(w.lpNorm<1>() - k) <= tol);
+  double theta = -1;
+  for (Eigen::Index i = 0; i < v.size(); ++i)
+    if (w[i] != 0) theta = std::abs(v[i]) - std::abs(w[i]);
+  RC_ASSERT(theta >= 0);
+  for (Eigen::Index i = 0; i < v.size(); ++i) {
+    if (w[i] != 0) {
+      RC_ASSERT(std::abs(std::abs(v[i]) - std::abs(w[i]) - theta) <= tol);
+      RC_ASSERT(std::signbit(w[i]) == std::signbit(v[i]));
+    } else {
+      RC_ASSERT(std::abs(v[i]) <= theta + tol);
+    }
+  }
+}
+
 // ---- errors that must be raised (misuse throws std::invalid_argument naming the value) ----
 
 template <class F>
@@ -362,6 +391,8 @@ TEST(DlbookLinearErrors, BadInputsThrowNamingTheValue) {
   expect_invalid([&] { dl::logistic_gd(MatrixXd::Ones(2, 1), VectorXd::Constant(2, 0.5), 1.0, 0.0, 10); }, "y[0] = 0.5");
   expect_invalid([&] { dl::logistic_gd(MatrixXd::Ones(2, 1), VectorXd::Ones(2), 0.0, 0.0, 10); }, "eta must be finite and > 0, got 0");
   expect_invalid([&] { dl::logistic_newton(MatrixXd::Ones(2, 1), VectorXd::Ones(2), 0.0); }, "lambda must be finite and > 0, got 0");
+  expect_invalid([&] { dl::project_l1_ball(w, -1.0); }, "k must be finite and > 0, got -1");
+  expect_invalid([&] { dl::projected_gd_l1_ball(Neg, w, 1.0, 1e-12, 10); }, "positive definite");
   expect_invalid([&] { dl::l1_quadratic_minimizer_exact(MatrixXd::Identity(11, 11), VectorXd::Ones(11), 1.0); }, "got 11");
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 
 namespace regcheck::theory::dlbook {
@@ -252,22 +253,40 @@ AlphaForNormResult alpha_for_norm(const MatrixXd& H, const VectorXd& w_star, dou
   return r;
 }
 
-ProjectedGdResult projected_gd_l2_ball(const MatrixXd& H, const VectorXd& w_star, double k, double tol,
-                                       std::size_t max_iter) {
-  require_hessian(H, w_star, "projected_gd_l2_ball");
-  require(std::isfinite(k) && k > 0, "projected_gd_l2_ball: k must be finite and > 0, got " + num(k));
-  require(std::isfinite(tol) && tol >= 0, "projected_gd_l2_ball: tol must be finite and >= 0, got " + num(tol));
+VectorXd project_l1_ball(const VectorXd& v, double k) {
+  require(std::isfinite(k) && k > 0, "project_l1_ball: k must be finite and > 0, got " + num(k));
+  require(v.allFinite(), "project_l1_ball: v must be finite");
+  if (v.lpNorm<1>() <= k) return v;
+  std::vector<double> u(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) u[i] = std::abs(v[i]);
+  std::sort(u.begin(), u.end(), std::greater<>());
+  double cum = 0, theta = 0;
+  for (std::size_t j = 0; j < u.size(); ++j) {
+    cum += u[j];
+    const double t = (cum - k) / static_cast<double>(j + 1);
+    if (u[j] - t > 0) theta = t;  // rho = the last j with u_j > (sum_{i<=j} u_i - k) / j
+  }
+  VectorXd w(v.size());
+  for (Eigen::Index i = 0; i < v.size(); ++i) w[i] = std::copysign(std::max(std::abs(v[i]) - theta, 0.0), v[i]);
+  return w;
+}
+
+namespace {
+template <class Project>
+ProjectedGdResult projected_gd(const MatrixXd& H, const VectorXd& w_star, double k, double tol, std::size_t max_iter,
+                               const char* fn, Project project) {
+  require_hessian(H, w_star, fn);
+  require(std::isfinite(k) && k > 0, std::string(fn) + ": k must be finite and > 0, got " + num(k));
+  require(std::isfinite(tol) && tol >= 0, std::string(fn) + ": tol must be finite and >= 0, got " + num(tol));
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(H, Eigen::EigenvaluesOnly);
   const double lmin = es.eigenvalues().minCoeff(), lmax = es.eigenvalues().maxCoeff();
-  require(lmin > 0, "projected_gd_l2_ball: H must be positive definite, smallest eigenvalue " + num(lmin));
+  require(lmin > 0, std::string(fn) + ": H must be positive definite, smallest eigenvalue " + num(lmin));
   ProjectedGdResult r;
   r.contraction = 1.0 - lmin / lmax;
   const double eta = 1.0 / lmax;
   VectorXd w = VectorXd::Zero(w_star.size());
   for (std::size_t t = 0; t < max_iter; ++t) {
-    VectorXd next = w - eta * (H * (w - w_star));
-    const double nn = next.norm();
-    if (nn > k) next *= k / nn;  // Euclidean projection onto the ball
+    VectorXd next = project(VectorXd(w - eta * (H * (w - w_star))));
     r.last_step = (next - w).norm();
     w = std::move(next);
     r.iterations = t + 1;
@@ -275,6 +294,21 @@ ProjectedGdResult projected_gd_l2_ball(const MatrixXd& H, const VectorXd& w_star
   }
   r.w = w;
   return r;
+}
+}  // namespace
+
+ProjectedGdResult projected_gd_l1_ball(const MatrixXd& H, const VectorXd& w_star, double k, double tol,
+                                       std::size_t max_iter) {
+  return projected_gd(H, w_star, k, tol, max_iter, "projected_gd_l1_ball",
+                      [k](const VectorXd& v) { return project_l1_ball(v, k); });
+}
+
+ProjectedGdResult projected_gd_l2_ball(const MatrixXd& H, const VectorXd& w_star, double k, double tol,
+                                       std::size_t max_iter) {
+  return projected_gd(H, w_star, k, tol, max_iter, "projected_gd_l2_ball", [k](const VectorXd& v) {
+    const double nn = v.norm();
+    return nn > k ? VectorXd(v * (k / nn)) : v;  // Euclidean projection onto the ball
+  });
 }
 
 // ---- 7.4 pseudoinverse ----

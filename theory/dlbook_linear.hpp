@@ -112,6 +112,16 @@ struct ProjectedGdResult {
 ProjectedGdResult projected_gd_l2_ball(const MatrixXd& H, const VectorXd& w_star, double k, double tol,
                                        std::size_t max_iter);
 
+// Euclidean projection onto the L1 ball {||w||_1 <= k}, k > 0 (Duchi, Shalev-Shwartz, Singer,
+// Chandra 2008, Fig. 1): w = sign(v) max(|v| - theta, 0) with theta from the sorted magnitudes.
+VectorXd project_l1_ball(const VectorXd& v, double k);
+
+// Projected gradient descent for  min (1/2)(w - w*)^T H (w - w*)  s.t. ||w||_1 <= k  (sec. 7.3 with
+// Omega = L1), same step, stopping rule and contraction bound as projected_gd_l2_ball (the
+// projection onto a convex set is nonexpansive).
+ProjectedGdResult projected_gd_l1_ball(const MatrixXd& H, const VectorXd& w_star, double k, double tol,
+                                       std::size_t max_iter);
+
 // ---- 7.4 pseudoinverse -------------------------------------------------------------------------
 
 // Sec. 7.4: the regularized inverse (X^T X + alpha I)^-1 X^T, alpha > 0, whose limit alpha -> 0+
