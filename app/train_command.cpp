@@ -1,13 +1,121 @@
-// regcheck train: placeholder until the trainer's command lands (issue 3).
+// regcheck train: trains a model from a JSON config (nets/train), prints one line per epoch on
+// stdout (and, when stderr is a terminal, a single updating progress line with ETA), and with
+// --json writes the per-epoch metrics history atomically after EVERY epoch, so an interrupted
+// run loses no finished epoch. A bad config (unknown layer or field, wrong shape, missing data
+// file, value out of range) is one error line naming the field, and exit code 2.
 #ifdef REGCHECK_HAVE_NETS
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
+#include "nets/train/trainer.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <optional>
 
 namespace regcheck::app {
 
+namespace {
+
+struct TrainOptions {
+  std::string config;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> threads;
+  std::optional<int> epochs;
+  std::string json;
+  bool quiet = false;
+};
+
+std::string duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const long t = std::lround(s);
+  if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, t / 60 % 60);
+  if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
+  return fmt::format("{}s", t);
+}
+
+std::string acc(double a) { return std::isfinite(a) ? fmt::format("{:.4f}", a) : std::string("-"); }
+
+int run_train(const TrainOptions& o) {
+  nets::train::TrainConfig cfg = nets::train::load_config(o.config);
+  // Flags override the config's fields (recorded in the history's copy of the config).
+  if (o.seed) cfg.seed = *o.seed, cfg.source["seed"] = *o.seed;
+  if (o.threads) cfg.threads = *o.threads, cfg.source["threads"] = *o.threads;
+  if (o.epochs) cfg.epochs = *o.epochs, cfg.source["epochs"] = *o.epochs;
+  nets::train::validate_run_fields(cfg);
+  if (!o.json.empty()) check_writable("--json", o.json);
+
+  nets::train::Trainer t(std::move(cfg));  // loads the data: data errors are config errors too
+  const auto& c = t.config();
+  fmt::print("regcheck train: {} ({} train / {} test examples), {} epochs, batch {}, seed {}, threads {}\n", o.config,
+             t.data().train.size(), t.data().test.size(), c.epochs, c.batch_size, c.seed, t.threads());
+  std::fflush(stdout);
+
+  const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  auto last_draw = start - std::chrono::seconds(1);
+  double done_samples = 0;  // training samples of the finished epochs
+  const double per_epoch = static_cast<double>(t.data().train.size());
+  const double total = per_epoch * c.epochs;
+  auto progress = [&](const nets::train::StepProgress& p) {
+    if (!tty) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_draw < std::chrono::milliseconds(200) && p.step != p.steps) return;
+    last_draw = now;
+    const double elapsed = std::chrono::duration<double>(now - start).count();
+    const double done = done_samples + per_epoch * static_cast<double>(p.step) / static_cast<double>(p.steps);
+    const double eta = done > 0 ? elapsed * (total - done) / done : NAN;
+    std::fprintf(stderr, "\r\x1b[Kepoch %d/%d  step %ld/%ld  loss %.4f  acc %s  %.0f samples/s  ETA %s", p.epoch, c.epochs,
+                 p.step, p.steps, p.loss, acc(p.accuracy).c_str(), p.samples_per_s, duration(eta).c_str());
+    std::fflush(stderr);
+  };
+  auto on_epoch = [&](const nets::train::EpochMetrics& m) {
+    done_samples += per_epoch;
+    if (tty) std::fprintf(stderr, "\r\x1b[K");
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double eta = elapsed * (total - done_samples) / done_samples;
+    fmt::print("epoch {}/{}  lr {:.4g}  train_loss {:.4f}  train_acc {}  test_loss {:.4f}  test_accuracy {}  sparsity {:.4f}  {:.0f} samples/s  {:.1f} s  ETA {}\n",
+               m.epoch, c.epochs, m.lr, m.train_loss, acc(m.train_accuracy), m.test_loss, acc(m.test_accuracy), m.sparsity,
+               m.samples_per_s, m.seconds, duration(eta));
+    std::fflush(stdout);
+    if (!o.json.empty()) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
+  };
+  t.run(on_epoch, progress);
+  const auto& last = t.history().back();
+  fmt::print("final: test_accuracy {}  test_loss {:.6g}  train_loss {:.6g}  sparsity {:.4f}  params {:.0f} -> {:.0f}  ({} total)\n",
+             acc(last.test_accuracy), last.test_loss, last.train_loss, last.sparsity, last.cost.params, last.cost.params_pruned,
+             duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
+  if (!o.json.empty()) fmt::print("history written to {}\n", o.json);
+  return 0;
+}
+
+}  // namespace
+
 Runner add_train_command(CLI::App& app) {
-  app.add_subcommand("train", "Train a model from a JSON config (not implemented yet)");
-  return []() -> int { throw UsageError("train is not implemented yet"); };
+  auto o = std::make_shared<TrainOptions>();
+  CLI::App* cmd = app.add_subcommand("train", "Train a model from a JSON config (see nets/configs/README.md)");
+  cmd->add_option("--config", o->config, "JSON config file (model, data, optimizer, regularizer, ...)")->required();
+  cmd->add_option("--seed", o->seed, "Override the config's seed, 0..2^64-1 (results are a function of the seed alone)")
+      ->check(CLI::Validator(
+          [](const std::string& v) {
+            const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+            const bool fits = v.size() < 20 || (v.size() == 20 && v <= "18446744073709551615");
+            return digits && fits ? std::string() : "value '" + v + "' is not allowed (allowed: an integer 0..18446744073709551615)";
+          },
+          "UINT64"));
+  cmd->add_option("--threads", o->threads, "Override the config's threads (1..256); results do not depend on it");
+  cmd->add_option("--epochs", o->epochs, "Override the config's number of epochs (1..1000000)");
+  cmd->add_option("--json", o->json, "Write the per-epoch metrics history as JSON (atomically, after every epoch)");
+  cmd->add_flag("--quiet", o->quiet, "No progress line on the terminal");
+  return [o]() {
+    if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");
+    if (o->epochs) require_range("--epochs", *o->epochs, 1, 1000000, "1..1000000");
+    return run_train(*o);
+  };
 }
 
 }  // namespace regcheck::app

@@ -1,0 +1,89 @@
+// The trainer's three speed workloads, the C++ side of bench/vs-pytorch (the PyTorch side is
+// bench/pytorch_workloads.py, same shapes): one training step per iteration (zero_grad, forward,
+// loss, backward, SGD with momentum 0.9, weight decay 5e-4, lr 0.01), float32, counter
+// samples_per_s. Threads: $REGCHECK_BENCH_THREADS (default 2).
+//   mlp:     784-512-512-10 ReLU MLP, softmax cross-entropy, batch 128
+//   xsinx:   1-1000-800-200-1 ReLU MLP, mean squared error, full batch of 20 points
+//   convnet: 3 x [conv3x3 pad 1, batch norm, ReLU, avgpool 2] (16-32-64 channels), FC 576-128,
+//            ReLU, FC 128-10, softmax cross-entropy, batch 128 of 28x28x1
+#include "nets/nets.hpp"
+#include "nets/optim/sgd.hpp"
+#include "sim/rng.hpp"
+
+#include <benchmark/benchmark.h>
+#include <omp.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+using namespace regcheck::nets;
+
+namespace {
+
+int bench_threads() {
+  const char* v = std::getenv("REGCHECK_BENCH_THREADS");
+  const int t = v ? std::atoi(v) : 2;
+  return t >= 1 ? t : 2;
+}
+
+std::unique_ptr<Sequential<float>> mlp() {
+  auto m = std::make_unique<Sequential<float>>(Shape{784, 1, 1});
+  m->emplace<Dense<float>>(512).emplace<ReLU<float>>().emplace<Dense<float>>(512).emplace<ReLU<float>>().emplace<Dense<float>>(10);
+  return m;
+}
+
+std::unique_ptr<Sequential<float>> xsinx() {
+  auto m = std::make_unique<Sequential<float>>(Shape{1, 1, 1});
+  m->emplace<Dense<float>>(1000).emplace<ReLU<float>>().emplace<Dense<float>>(800).emplace<ReLU<float>>();
+  m->emplace<Dense<float>>(200).emplace<ReLU<float>>().emplace<Dense<float>>(1);
+  return m;
+}
+
+std::unique_ptr<Sequential<float>> convnet() {
+  auto m = std::make_unique<Sequential<float>>(Shape{1, 28, 28});
+  for (int c : {16, 32, 64}) {
+    m->emplace<Conv2d<float>>(Conv2dOptions{.out_channels = c, .kernel_h = 3, .kernel_w = 3, .stride = 1, .padding = 1});
+    m->emplace<BatchNorm<float>>().emplace<ReLU<float>>().emplace<AvgPool2d<float>>(2);
+  }
+  m->emplace<Flatten<float>>().emplace<Dense<float>>(128).emplace<ReLU<float>>().emplace<Dense<float>>(10);
+  return m;
+}
+
+// Inputs U(0, 1) (x U(0, 10) for xsinx), labels uniform in 0..9, regression targets N(0, 1).
+void run(benchmark::State& state, std::unique_ptr<Sequential<float>> m, Eigen::Index batch, bool classify, float x_scale) {
+  omp_set_num_threads(bench_threads());
+  m->build(0);
+  const Eigen::Index d = m->input_shape().size();
+  Act<float> x(batch, d), t(batch, 1), dz;
+  std::vector<int> labels(static_cast<std::size_t>(batch));
+  regcheck::sim::Stream s(1, regcheck::sim::stream_id("bench/trainer"), 0);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = x_scale * static_cast<float>(s.uniform());
+  for (auto& l : labels) l = static_cast<int>(s.below(10));
+  for (Eigen::Index i = 0; i < t.size(); ++i) t.data()[i] = static_cast<float>(s.normal());
+  optim::Sgd<float> opt(m->params(), {.lr = 0.01, .momentum = 0.9, .weight_decay = 5e-4});
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    m->zero_grad();
+    const Act<float>& z = m->forward(x, {.train = true, .seed = 0, .step = step++});
+    const double loss = classify ? softmax_cross_entropy(z, labels, dz) : mean_squared_error(z, t, dz);
+    m->backward(dz);
+    opt.step();
+    benchmark::DoNotOptimize(loss);
+  }
+  state.counters["samples_per_s"] = benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = bench_threads();
+}
+
+void BM_mlp(benchmark::State& s) { run(s, mlp(), 128, true, 1.0f); }
+void BM_xsinx(benchmark::State& s) { run(s, xsinx(), 20, false, 10.0f); }
+void BM_convnet(benchmark::State& s) { run(s, convnet(), 128, true, 1.0f); }
+
+}  // namespace
+
+// Wall-clock time: the work runs on OpenMP threads, so CPU time of the main thread would
+// overstate the speed.
+BENCHMARK(BM_mlp)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_xsinx)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_convnet)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK_MAIN();

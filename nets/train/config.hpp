@@ -1,0 +1,128 @@
+#pragma once
+// TrainConfig: everything a training run needs (model, data, loss, optimizer, lr schedule,
+// regularizers per layer, gcsr schedule/gating, epochs, batch size, seed, threads), read from
+// JSON and validated. Every problem is a std::invalid_argument whose message starts with the
+// field's path, e.g.
+//   model.layers[2].type: unknown layer 'convv' (allowed: dense, conv2d, ...)
+//   optimizer.lr: value -0.1 is out of range (allowed: lr > 0)
+//   data.dir: '/nope' has no file train-images-idx3-ubyte.gz
+//   regularizer.kernal: unknown field (allowed: kind, lambda, a, mu, mu_linear, ...)
+// so the CLI can print it as one line and exit 2. The format is documented field by field in
+// nets/configs/README.md.
+#include "nets/data/synthetic.hpp"
+#include "nets/optim/adam.hpp"
+#include "nets/optim/schedule.hpp"
+#include "nets/optim/sgd.hpp"
+#include "nets/regularize/gcsr.hpp"
+#include "nets/regularize/regularizer.hpp"
+#include "nets/tensor.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace regcheck::nets::train {
+
+// One entry of model.layers. Only the fields of its type are meaningful (and allowed in JSON).
+struct LayerSpec {
+  std::string path;  // "model.layers[2]", for error messages
+  std::string type;  // see layer_types()
+  int out = 0;       // dense: out features; conv2d: out channels
+  int kernel_h = 3, kernel_w = 3, stride = 1, padding = 0;  // conv2d
+  bool bias = true;                                         // dense, conv2d
+  int pool = 2, pool_stride = 0;                            // maxpool, avgpool (stride 0 = kernel)
+  double p = 0.5;                                           // dropout (drop prob.), drop_activation (keep prob.)
+  double slope = 0.01;                                      // leaky_relu
+  double lower = 1.0 / 8.0, upper = 1.0 / 3.0;              // rrelu
+  double momentum = 0.1, eps = 1e-5;                        // batchnorm
+  std::vector<LayerSpec> branch;                            // residual: F of y = x + F(x)
+};
+
+// The accepted layer types, in the order error messages list them.
+const std::vector<std::string>& layer_types();
+
+struct ModelSpec {
+  Shape input;                    // model.input: [features] or [channels, height, width]
+  std::vector<LayerSpec> layers;
+};
+
+struct DataSpec {
+  // fashion-mnist, idx, digits, cifar10, xsinx, piecewise-constant, teacher, separable
+  std::string kind;
+  std::filesystem::path dir;                                   // fashion-mnist
+  std::filesystem::path train_images, train_labels, test_images, test_labels;  // idx
+  int classes = 10;                                            // idx
+  std::filesystem::path path;                                  // digits
+  std::vector<std::filesystem::path> train_files, test_files;  // cifar10
+  double test_fraction = 0.2;  // digits: held-out fraction (split from the seed)
+  bool normalize = false;      // image kinds: standardize with mean/stddev
+  std::vector<float> mean, stddev;
+  long train_limit = 0, test_limit = 0;  // keep only the first k examples (0 = all)
+  // Synthetic kinds: `n` training examples plus `test_n` test examples of the same task
+  // (one generated set of n + test_n, split in order).
+  long test_n = 0;
+  data::Regression1dOptions regression;  // xsinx, piecewise-constant
+  data::TeacherOptions teacher;
+  data::SeparableOptions separable;
+};
+
+enum class LossKind { CrossEntropy, MeanSquaredError };
+
+struct OptimizerSpec {
+  enum class Type { Sgd, Adam } type = Type::Sgd;
+  optim::SgdOptions sgd;
+  optim::AdamOptions adam;
+  double lr() const { return type == Type::Sgd ? sgd.lr : adam.lr; }
+};
+
+struct ScheduleSpec {
+  enum class Type { Constant, Step, MultiStep } type = Type::Constant;
+  int step_size = 30;
+  std::vector<int> milestones;
+  double gamma = 0.1;
+  double lr(double lr0, int epoch) const;  // epoch counted from 0, PyTorch's closed forms
+};
+
+struct RegularizerSpec {
+  std::string path;  // "regularizer" or "regularizer[1]"
+  regularize::RegularizerOptions options;
+  std::optional<std::pair<double, double>> mu_linear;  // mu_l from first to last weight layer
+  std::vector<int> layers;  // layer numbers it applies to (empty: every layer with weights)
+};
+
+struct GcsrSpec {
+  regularize::GcsrOptions options;  // mode always = plain regularization
+  theory::gcsr::Penalty penalty = theory::gcsr::Penalty::L1;  // dOmega of pi (gated); from the regularizer kind
+};
+
+struct TrainConfig {
+  ModelSpec model;
+  DataSpec data;
+  std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
+  OptimizerSpec optimizer;
+  ScheduleSpec schedule;
+  std::vector<RegularizerSpec> regularizers;
+  GcsrSpec gcsr;
+  int epochs = 10;
+  long batch_size = 128;  // larger than the training set = full batch
+  long eval_batch_size = 1000;
+  bool shuffle = true;
+  bool drop_last = false;
+  std::uint64_t seed = 1;
+  int threads = 0;  // 0 = all hardware threads; results do not depend on it
+  nlohmann::json source;  // the JSON it was read from (with CLI overrides applied), for the history
+};
+
+// Reads and validates a config. Relative data paths are taken relative to base_dir (the config
+// file's folder). Throws std::invalid_argument naming the field path.
+TrainConfig parse_config(const nlohmann::json& j, const std::filesystem::path& base_dir = {});
+// Reads the file (JSON syntax errors name the file and byte offset) and calls parse_config.
+TrainConfig load_config(const std::filesystem::path& file);
+// Range checks of the top-level scalars (re-run after CLI overrides of epochs/seed/threads).
+void validate_run_fields(const TrainConfig& c);
+
+}  // namespace regcheck::nets::train

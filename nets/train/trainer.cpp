@@ -1,0 +1,267 @@
+// The training loop (see trainer.hpp for the step and the determinism argument).
+#include "nets/train/trainer.hpp"
+
+#include "nets/data/split.hpp"
+#include "nets/loss.hpp"
+#include "nets/train/json_reader.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <span>
+#include <set>
+#include <thread>
+
+namespace regcheck::nets::train {
+
+namespace {
+
+nlohmann::json num_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+// Rows idx[begin, begin + n) of ds into xb (and labels / targets).
+void gather(const Dataset& ds, const std::vector<Eigen::Index>& idx, std::size_t begin, std::size_t n, Act<float>& xb,
+            Act<float>& yb, std::vector<int>& lb) {
+  const auto N = static_cast<Eigen::Index>(n);
+  if (xb.rows() != N || xb.cols() != ds.x.cols()) xb.resize(N, ds.x.cols());
+  for (Eigen::Index r = 0; r < N; ++r) xb.row(r) = ds.x.row(idx[begin + static_cast<std::size_t>(r)]);
+  if (!ds.labels.empty()) {
+    lb.resize(n);
+    for (std::size_t r = 0; r < n; ++r) lb[r] = ds.labels[static_cast<std::size_t>(idx[begin + r])];
+  } else {
+    if (yb.rows() != N || yb.cols() != ds.y.cols()) yb.resize(N, ds.y.cols());
+    for (Eigen::Index r = 0; r < N; ++r) yb.row(r) = ds.y.row(idx[begin + static_cast<std::size_t>(r)]);
+  }
+}
+
+}  // namespace
+
+nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
+  nlohmann::json j;
+  j["epoch"] = m.epoch;
+  j["lr"] = m.lr;
+  j["train_loss"] = num_or_null(m.train_loss);
+  j["train_accuracy"] = num_or_null(m.train_accuracy);
+  j["test_loss"] = num_or_null(m.test_loss);
+  j["test_accuracy"] = num_or_null(m.test_accuracy);
+  j["regularization"] = m.regularization;
+  j["sparsity"] = m.sparsity;
+  j["neurons_removed"] = m.neurons_removed;
+  j["params"] = m.cost.params;
+  j["params_pruned"] = m.cost.params_pruned;
+  j["flops"] = m.cost.flops;
+  j["flops_pruned"] = m.cost.flops_pruned;
+  nlohmann::json g = nlohmann::json::array();
+  for (const auto& s : m.mean_abs_grad) g.push_back({{"layer", s.layer}, {"name", s.name}, {"mean_abs_grad", s.mean_abs_grad}});
+  j["mean_abs_grad"] = g;
+  j["steps"] = m.steps;
+  j["regularized_steps"] = m.regularized_steps;
+  if (!m.pi_steps.empty()) {
+    nlohmann::json p = nlohmann::json::array();
+    for (double v : m.pi_steps) p.push_back(num_or_null(v));
+    j["pi"] = {{"mean", num_or_null(m.pi_mean)}, {"steps", p}};
+  }
+  if (include_timing) {
+    j["seconds"] = m.seconds;
+    j["samples_per_s"] = m.samples_per_s;
+  }
+  return j;
+}
+
+Trainer::~Trainer() = default;
+
+Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
+  validate_run_fields(cfg_);
+  threads_ = cfg_.threads > 0 ? cfg_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  omp_set_num_threads(threads_);
+  data_ = load_data(cfg_.data, cfg_.seed);
+  model_ = build_model(cfg_.model, cfg_.seed);
+  loss_ = check_model_fits_data(cfg_.model, *model_, data_, cfg_.loss);
+  params_ = model_->params();
+
+  if (cfg_.optimizer.type == OptimizerSpec::Type::Sgd)
+    sgd_ = std::make_unique<optim::Sgd<float>>(params_, cfg_.optimizer.sgd);
+  else
+    adam_ = std::make_unique<optim::Adam<float>>(params_, cfg_.optimizer.adam);
+
+  // Regularizers: each on the weights of its layers (all weight layers when none are listed).
+  std::map<int, std::string> weight_layers;  // layer number -> kind, for messages
+  for (Layer<float>* l : model_->all_layers())
+    for (Param<float>* p : l->params())
+      if (p->is_weight) weight_layers[p->layer] = l->kind();
+  for (const RegularizerSpec& rs : cfg_.regularizers) {
+    std::vector<Param<float>*> ps;
+    if (rs.layers.empty()) {
+      for (Param<float>* p : params_)
+        if (p->is_weight) ps.push_back(p);
+    } else {
+      std::set<int> want;
+      for (std::size_t i = 0; i < rs.layers.size(); ++i) {
+        const int l = rs.layers[i];
+        if (!weight_layers.count(l)) {
+          std::string have;
+          for (auto& [k, v] : weight_layers) have += (have.empty() ? "" : ", ") + fmt::format("{} ({})", k, v);
+          field_error(fmt::format("{}.layers[{}]", rs.path, i), fmt::format("layer {} has no weights (layers with weights: {})", l, have));
+        }
+        want.insert(l);
+      }
+      for (Param<float>* p : params_)
+        if (p->is_weight && want.count(p->layer)) ps.push_back(p);
+    }
+    std::set<int> layers;
+    for (Param<float>* p : ps) layers.insert(p->layer);
+    regularize::RegularizerOptions o = rs.options;
+    if (rs.mu_linear) o.mu = regularize::mu_linear(static_cast<int>(layers.size()), rs.mu_linear->first, rs.mu_linear->second);
+    if (o.mu.size() != 1 && o.mu.size() != layers.size())
+      field_error(rs.path + ".mu", fmt::format("{} values but the regularizer acts on {} weight layers (allowed: 1 value or one per layer)",
+                                               o.mu.size(), layers.size()));
+    regs_.push_back({rs.path, regularize::Regularizer<float>(o), std::move(ps)});
+  }
+}
+
+void Trainer::set_lr(double lr) {
+  if (sgd_) sgd_->set_lr(lr);
+  else adam_->set_lr(lr);
+}
+void Trainer::optimizer_step() {
+  if (sgd_) sgd_->step();
+  else adam_->step();
+}
+
+// Loss of the batch output z and dz = dL/dz; hits += correctly classified examples.
+double Trainer::loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits) {
+  if (loss_ == LossKind::CrossEntropy) {
+    const std::span<const int> labels(lb_.data(), static_cast<std::size_t>(n));
+    const double l = softmax_cross_entropy(z, labels, dz_);
+    hits += accuracy(z, labels) * static_cast<double>(n);
+    return l;
+  }
+  return mean_squared_error(z, yb_, dz_);
+}
+
+std::pair<double, double> Trainer::evaluate(const Dataset& ds) {
+  omp_set_num_threads(threads_);
+  if (ds.size() == 0) return {NAN, NAN};
+  std::vector<Eigen::Index> idx(static_cast<std::size_t>(ds.size()));
+  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
+  double loss = 0, hits = 0;
+  Act<float> dz;
+  for (std::size_t b = 0; b < idx.size(); b += static_cast<std::size_t>(cfg_.eval_batch_size)) {
+    const std::size_t n = std::min(idx.size() - b, static_cast<std::size_t>(cfg_.eval_batch_size));
+    gather(ds, idx, b, n, xb_, yb_, lb_);
+    const Act<float>& z = model_->forward(xb_, {.train = false, .seed = cfg_.seed, .step = step_});
+    loss += loss_and_grad(z, static_cast<Eigen::Index>(n), hits) * static_cast<double>(n);
+  }
+  const double N = static_cast<double>(ds.size());
+  return {loss / N, loss_ == LossKind::CrossEntropy ? hits / N : NAN};
+}
+
+const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgress&)>& progress) {
+  if (finished()) throw std::invalid_argument(fmt::format("Trainer::run_epoch: all {} epochs are done", cfg_.epochs));
+  omp_set_num_threads(threads_);
+  const int e = epochs_done();  // 0-based epoch
+  EpochMetrics m;
+  m.epoch = e + 1;
+  m.lr = cfg_.schedule.lr(cfg_.optimizer.lr(), e);
+  set_lr(m.lr);
+
+  const Dataset& tr = data_.train;
+  const auto batches = data::epoch_batches(tr.size(), cfg_.seed, static_cast<std::uint64_t>(e),
+                                           {.batch_size = std::min<Eigen::Index>(cfg_.batch_size, tr.size()),
+                                            .shuffle = cfg_.shuffle, .drop_last = cfg_.drop_last});
+  const bool gated = cfg_.gcsr.options.mode == regularize::GcsrMode::Gated;
+  std::vector<double> grad_sum;
+  std::vector<LayerGradStat> grad_names;
+  double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t bi = 0; bi < batches.size(); ++bi) {
+    const auto& idx = batches[bi];
+    const Eigen::Index n = static_cast<Eigen::Index>(idx.size());
+    gather(tr, idx, 0, idx.size(), xb_, yb_, lb_);
+    model_->zero_grad();
+    const Act<float>& z = model_->forward(xb_, {.train = true, .seed = cfg_.seed, .step = step_});
+    loss_sum += loss_and_grad(z, n, hits) * static_cast<double>(n);
+    seen += static_cast<double>(n);
+    model_->backward(dz_);
+
+    const auto g = mean_abs_grad(params_);
+    if (grad_sum.empty()) grad_sum.assign(g.size(), 0.0), grad_names = g;
+    for (std::size_t k = 0; k < g.size(); ++k) grad_sum[k] += g[k].mean_abs_grad;
+
+    bool on = true;
+    if (!regs_.empty()) {
+      theory::gcsr::Coherence pi;
+      if (gated) {
+        pi = regularize::coherence_rate(regs_[0].params, regs_[0].reg.lambda(), cfg_.gcsr.penalty);
+        const double v = pi.status == theory::gcsr::CoherenceStatus::Ok ? pi.pi : NAN;
+        m.pi_steps.push_back(v);
+        if (std::isfinite(v)) pi_sum += v, pi_n += 1;
+      }
+      // gcsr_lambda with lambda = 1 is the gate itself (1 = impose, 0 = not this step).
+      on = regularize::gcsr_lambda(cfg_.gcsr.options, 1.0, e, pi) > 0;
+      if (on)
+        for (const Reg& r : regs_) r.reg.add_gradient(r.params, r.reg.lambda());
+    }
+    optimizer_step();
+    if (on)
+      for (const Reg& r : regs_) r.reg.prox(r.params, m.lr, r.reg.lambda());
+    m.regularized_steps += (on && !regs_.empty());
+    ++m.steps;
+    ++step_;
+    if (progress) {
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      progress({m.epoch, static_cast<long>(bi + 1), static_cast<long>(batches.size()), loss_sum / seen,
+                loss_ == LossKind::CrossEntropy ? hits / seen : NAN, s > 0 ? seen / s : 0.0});
+    }
+  }
+  m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  m.samples_per_s = m.seconds > 0 ? seen / m.seconds : 0.0;
+  m.train_loss = loss_sum / seen;
+  m.train_accuracy = loss_ == LossKind::CrossEntropy ? hits / seen : NAN;
+  for (std::size_t k = 0; k < grad_names.size(); ++k)
+    m.mean_abs_grad.push_back({grad_names[k].layer, grad_names[k].name, grad_sum[k] / static_cast<double>(m.steps)});
+  if (pi_n > 0) m.pi_mean = pi_sum / pi_n;
+
+  std::tie(m.test_loss, m.test_accuracy) = evaluate(data_.test);
+  for (const Reg& r : regs_) m.regularization += r.reg.value(r.params);
+  m.sparsity = weight_sparsity(params_);
+  m.neurons_removed = neurons_removed(params_);
+  m.cost = network_cost(*model_);
+  history_.push_back(std::move(m));
+  return history_.back();
+}
+
+void Trainer::run(const std::function<void(const EpochMetrics&)>& on_epoch,
+                  const std::function<void(const StepProgress&)>& progress) {
+  while (!finished()) {
+    const EpochMetrics& m = run_epoch(progress);
+    if (on_epoch) on_epoch(m);
+  }
+}
+
+nlohmann::json history_json(const Trainer& t, bool include_timing) {
+  nlohmann::json doc;
+  doc["tool"] = "regcheck train";
+  doc["config"] = t.config().source;
+  doc["seed"] = t.config().seed;
+  if (include_timing) doc["threads"] = t.threads();
+  doc["epochs_planned"] = t.config().epochs;
+  doc["epochs_done"] = t.epochs_done();
+  doc["complete"] = t.finished();
+  doc["train_examples"] = t.data().train.size();
+  doc["test_examples"] = t.data().test.size();
+  nlohmann::json e = nlohmann::json::array();
+  for (const EpochMetrics& m : t.history()) e.push_back(to_json(m, include_timing));
+  doc["epochs"] = e;
+  if (!t.history().empty()) {
+    const EpochMetrics& last = t.history().back();
+    doc["final"] = {{"train_loss", num_or_null(last.train_loss)}, {"train_accuracy", num_or_null(last.train_accuracy)},
+                    {"test_loss", num_or_null(last.test_loss)}, {"test_accuracy", num_or_null(last.test_accuracy)},
+                    {"sparsity", last.sparsity}};
+  }
+  return doc;
+}
+
+}  // namespace regcheck::nets::train

@@ -1,0 +1,111 @@
+#pragma once
+// The training loop: epochs of mini-batch proximal SGD/Adam from a TrainConfig, with per-epoch
+// metrics. One step (t counts steps from 0 over the whole run):
+//   1. forward in train mode (masks keyed by (seed, layer, t, example)), loss, backward: g = dL/dw
+//   2. mean |dL/dw| per weight layer is accumulated from g (before any regularization term)
+//   3. gcsr gate (gcsr eq. 8, 9, 11): on = always | epoch >= gamma | pi(g, w, lambda) > mu, with pi
+//      the gradient sign coherence rate on the real gradients (zero entries excluded)
+//   4. L2 regularizers add 2 lambda w to the gradient (when on)
+//   5. optimizer step at lr(epoch) (schedule)
+//   6. proximal regularizers: w <- prox_{lr lambda Omega}(w) (when on; gcsr eq. 10, tl1 eq. 22)
+// Everything random (initialization, shuffling, masks, splits, synthetic data) is drawn from
+// sim::Stream keyed by the seed, and every reduction has a fixed order, so the metrics (all but
+// the timings) are a function of the seed alone, whatever the thread count.
+#include "nets/model/metrics.hpp"
+#include "nets/optim/adam.hpp"
+#include "nets/optim/sgd.hpp"
+#include "nets/regularize/gcsr.hpp"
+#include "nets/regularize/regularizer.hpp"
+#include "nets/train/build.hpp"
+#include "nets/train/config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+
+namespace regcheck::nets::train {
+
+struct EpochMetrics {
+  int epoch = 0;  // 1-based
+  double lr = 0;
+  double train_loss = 0;      // mean over the epoch's training examples, train mode
+  double train_accuracy = NAN;  // NaN for regression (JSON null)
+  double test_loss = NAN, test_accuracy = NAN;  // eval mode; NaN without a test set
+  double regularization = 0;  // sum over regularizers of lambda Omega(w) at the end of the epoch
+  double sparsity = 0;        // fraction of weight entries exactly 0
+  long neurons_removed = 0;   // rows (neurons / filters) of weights that are all 0
+  LayerCost cost;             // params and FLOPs, dense and pruned
+  std::vector<LayerGradStat> mean_abs_grad;  // per weight layer, averaged over the epoch's steps
+  std::vector<double> pi_steps;  // gated gcsr: pi of every step (NaN when no gradient)
+  double pi_mean = NAN;          // mean of the finite pi_steps
+  long steps = 0, regularized_steps = 0;  // steps in which the regularizers were imposed
+  double seconds = 0, samples_per_s = 0;  // training time of the epoch (evaluation excluded)
+};
+
+// The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
+// the only fields that depend on the machine rather than on the seed.
+nlohmann::json to_json(const EpochMetrics& m, bool include_timing = true);
+
+struct StepProgress {
+  int epoch;  // 1-based
+  long step, steps;  // within the epoch, 1-based
+  double loss, accuracy;  // running means over the epoch so far (accuracy NaN for regression)
+  double samples_per_s;   // so far in this epoch
+};
+
+class Trainer {
+ public:
+  // Validates the config against the data and the model (std::invalid_argument naming the
+  // field), loads the data, builds the model and the optimizer.
+  explicit Trainer(TrainConfig cfg);
+  ~Trainer();
+
+  // Runs the next epoch and returns its metrics (also kept in history()).
+  const EpochMetrics& run_epoch(const std::function<void(const StepProgress&)>& progress = {});
+  // Runs the remaining epochs; on_epoch is called after each.
+  void run(const std::function<void(const EpochMetrics&)>& on_epoch = {},
+           const std::function<void(const StepProgress&)>& progress = {});
+
+  // Evaluation-mode loss and accuracy (NaN for regression) on a dataset, in batches.
+  std::pair<double, double> evaluate(const Dataset& ds);
+
+  const TrainConfig& config() const { return cfg_; }
+  Sequential<float>& model() { return *model_; }
+  const TrainData& data() const { return data_; }
+  const std::vector<EpochMetrics>& history() const { return history_; }
+  int epochs_done() const { return static_cast<int>(history_.size()); }
+  bool finished() const { return epochs_done() >= cfg_.epochs; }
+  LossKind loss_kind() const { return loss_; }
+  int threads() const { return threads_; }
+
+ private:
+  struct Reg {
+    std::string path;
+    regularize::Regularizer<float> reg;
+    std::vector<Param<float>*> params;  // the weights it applies to (and their layers' biases are never included)
+  };
+  void set_lr(double lr);
+  void optimizer_step();
+  double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
+
+  TrainConfig cfg_;
+  TrainData data_;
+  std::unique_ptr<Sequential<float>> model_;
+  LossKind loss_;
+  std::vector<Param<float>*> params_;
+  std::unique_ptr<optim::Sgd<float>> sgd_;
+  std::unique_ptr<optim::Adam<float>> adam_;
+  std::vector<Reg> regs_;
+  std::vector<EpochMetrics> history_;
+  std::uint64_t step_ = 0;
+  int threads_ = 1;
+  // Reused batch buffers (no allocation per step once the batch size is fixed).
+  Act<float> xb_, yb_, dz_;
+  std::vector<int> lb_;
+};
+
+// The whole history document written by `regcheck train --json` (also used by the tests).
+nlohmann::json history_json(const Trainer& t, bool include_timing = true);
+
+}  // namespace regcheck::nets::train
