@@ -13,7 +13,8 @@ double penalty(const Eigen::Ref<const Eigen::ArrayXd>& w, Penalty kind) {
 }
 
 double penalty_gradient(double w, Penalty kind) {
-  detail::require(std::isfinite(w), "penalty_gradient: w must be finite, got " + detail::num(w));
+  if (!std::isfinite(w))  // (message built only on failure: called per entry in hot loops)
+    throw std::invalid_argument("penalty_gradient: w must be finite, got " + detail::num(w));
   if (kind == Penalty::L2) return 2.0 * w;
   if (w > 0) return 1.0;
   if (w < 0) return -1.0;

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -61,14 +62,17 @@ struct Coherence {
 // Works for float and double Eigen arrays (the trainer may hold float parameters).
 template <class DA, class DB>
 Coherence sign_coherence(const Eigen::ArrayBase<DA>& a, const Eigen::ArrayBase<DB>& b) {
-  detail::require(a.size() == b.size(), "sign_coherence: sizes differ, got " + std::to_string(a.size()) + " and " +
-                                            std::to_string(b.size()));
+  if (a.size() != b.size())
+    throw std::invalid_argument("sign_coherence: sizes differ, got " + std::to_string(a.size()) + " and " +
+                                std::to_string(b.size()));
   Coherence c;
   std::size_t coherent = 0;
   for (Eigen::Index i = 0; i < a.size(); ++i) {
     const double ai = static_cast<double>(a(i)), bi = static_cast<double>(b(i));
-    detail::require(!std::isnan(ai) && !std::isnan(bi),
-                    "sign_coherence: NaN at entry " + std::to_string(i) + " (a=" + detail::num(ai) + ", b=" + detail::num(bi) + ")");
+    // Test first, build the message only on failure: this loop is hot (trainer, Monte Carlo).
+    if (std::isnan(ai) || std::isnan(bi))
+      throw std::invalid_argument("sign_coherence: NaN at entry " + std::to_string(i) + " (a=" + detail::num(ai) +
+                                  ", b=" + detail::num(bi) + ")");
     if (ai == 0) continue;  // footnote 2
     ++c.n_used;
     if ((ai > 0 && bi > 0) || (ai < 0 && bi < 0)) ++coherent;  // Theta(0) = 0
@@ -84,15 +88,17 @@ Coherence sign_coherence(const Eigen::ArrayBase<DA>& a, const Eigen::ArrayBase<D
 // std::invalid_argument for a size mismatch, lambda < 0 or non-finite, or NaN/inf in g or w.
 template <class DG, class DW>
 Coherence coherence_rate(const Eigen::ArrayBase<DG>& g, const Eigen::ArrayBase<DW>& w, double lambda, Penalty kind) {
-  detail::require(g.size() == w.size(), "coherence_rate: g and w sizes differ, got " + std::to_string(g.size()) +
-                                            " and " + std::to_string(w.size()));
-  detail::require(std::isfinite(lambda) && lambda >= 0,
-                  "coherence_rate: lambda must be finite and >= 0, got " + detail::num(lambda));
+  if (g.size() != w.size())
+    throw std::invalid_argument("coherence_rate: g and w sizes differ, got " + std::to_string(g.size()) + " and " +
+                                std::to_string(w.size()));
+  if (!(std::isfinite(lambda) && lambda >= 0))
+    throw std::invalid_argument("coherence_rate: lambda must be finite and >= 0, got " + detail::num(lambda));
   Eigen::ArrayXd gd(g.size()), combined(g.size());
   for (Eigen::Index i = 0; i < g.size(); ++i) {
     gd(i) = static_cast<double>(g(i));
-    detail::require(std::isfinite(gd(i)), "coherence_rate: g must be finite, got " + detail::num(gd(i)) +
-                                              " at entry " + std::to_string(i));
+    if (!std::isfinite(gd(i)))  // (message built only on failure: hot loop)
+      throw std::invalid_argument("coherence_rate: g must be finite, got " + detail::num(gd(i)) + " at entry " +
+                                  std::to_string(i));
     // lambda = 0 adds nothing (and avoids 0 * inf = NaN when 2 w overflows for |w| > DBL_MAX / 2).
     const double d = penalty_gradient(static_cast<double>(w(i)), kind);
     combined(i) = lambda == 0 ? gd(i) : gd(i) + lambda * d;
