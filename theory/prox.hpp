@@ -45,6 +45,7 @@ Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> group_prox(const Eige
 
 // Transformed L1 penalty rho_a(x) = (a + 1)|x| / (a + |x|), a > 0 (tl1 eq. 12; Zhang & Xin).
 inline double tl1_penalty(double x, double a) {
+  detail::require(std::isfinite(x), "tl1_penalty: x must be finite, got " + detail::num(x));
   detail::require(std::isfinite(a) && a > 0, "tl1_penalty: a must be finite and > 0, got " + detail::num(a));
   const double ax = std::abs(x);
   return (a + 1.0) * ax / (a + ax);
@@ -60,19 +61,32 @@ inline double tl1_threshold(double lambda, double a) {
   return std::sqrt(2.0 * lambda * (a + 1.0)) - a / 2.0;
 }
 
-// The nonzero branch of the TL1 prox (tl1 eq. 36): the largest root of the cubic stationarity
-// condition, in trigonometric form,
+// The nonzero branch of the TL1 prox (tl1 eq. 36; Zhang & Xin, Thm. 3.1): the largest root of
+// the stationarity cubic x - y + lambda a (a + 1) sgn(x) / (a + |x|)^2 = 0, printed as
 //   phi(y) = arccos(1 - 27 lambda a (a + 1) / (2 (a + |y|)^3)),
 //   g(y)   = sgn(y) [ (2/3)(a + |y|) cos(phi / 3) - 2a/3 + |y|/3 ].
-// The arccos argument is clamped to [-1, 1]: rounding can push it a few ulps outside, where acos
-// would return NaN; the true value lies inside for every |y| >= t.
+// Evaluated here in an algebraically identical, numerically stable form. With s = a + |y| and
+// delta = 27 lambda a (a + 1) / (2 s^3) (so cos phi = 1 - delta):
+//   phi = 2 asin(sqrt(delta / 2))               (1 - cos phi = 2 sin^2(phi / 2))
+//   |g| = |y| - (4/3) s sin^2(phi / 6)          (1 - cos(phi / 3) = 2 sin^2(phi / 6))
+// Why: the printed form cancels two O(a) terms (-2a/3 against (2/3) s cos(phi/3)) and takes
+// arccos of 1 - delta, whose rounding (eps absolute) swamps a small delta; both cost ~a eps
+// absolute, i.e. ~a/|g| ulps, unbounded as a grows (soft-thresholding limit) or near the
+// threshold. The stable form has only products, a well-conditioned asin (delta <= 2 for |y| >= t;
+// near delta = 2 the two largest roots coalesce and the problem itself is ill-conditioned), and
+// one final subtraction |y| - D with D = lambda a (a+1) / (a + |g|)^2 exactly at the root, whose
+// error ~eps (|y| + D) is the conditioning of the root itself (see tl1::prox_condition).
+// delta is formed from ratios lambda/s, a/s, (a+1)/s so nothing overflows for large inputs.
+// Called only for |y| >= t (tl1_prox), where the real root exists; sqrt(delta / 2) is clamped to
+// 1 against rounding there.
 inline double tl1_prox_branch(double y, double lambda, double a) {
   const double ay = std::abs(y);
   const double s = a + ay;
-  const double arg = std::clamp(1.0 - 27.0 * lambda * a * (a + 1.0) / (2.0 * s * s * s), -1.0, 1.0);
-  const double phi = std::acos(arg);
-  const double mag = (2.0 / 3.0) * s * std::cos(phi / 3.0) - 2.0 * a / 3.0 + ay / 3.0;
-  return std::copysign(mag, y);
+  const double delta = 13.5 * (lambda / s) * (a / s) * ((a + 1.0) / s);
+  const double phi = 2.0 * std::asin(std::min(1.0, std::sqrt(0.5 * delta)));
+  const double sn = std::sin(phi / 6.0);
+  const double mag = ay - (4.0 / 3.0) * s * sn * sn;
+  return std::copysign(std::max(mag, 0.0), y);  // mag >= 0 for |y| >= t; max() only absorbs rounding
 }
 
 // prox of lambda rho_a: 0 if |y| <= t, else g(y). At |y| = t in the supercritical regime both 0

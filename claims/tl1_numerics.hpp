@@ -1,0 +1,204 @@
+#pragma once
+// Independent numerics for the tl1 checks (claims/tl1_*.cpp and tests/test_tl1*.cpp):
+//  - 50-digit references (Boost.Multiprecision cpp_bin_float_50) of rho_a and of the scalar TL1
+//    prox, computed from the cubic's three trigonometric roots and a choice of the global
+//    minimizer by comparing objectives in 50 digits (nothing shared with theory/prox.hpp);
+//  - brute-force global minimization: a dense grid plus Boost.Math Brent refinement (1-D), and a
+//    grid plus a compass/pattern search over every support pattern (2-3-D).
+#include <boost/math/constants/constants.hpp>
+#include <boost/math/tools/minima.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <utility>
+#include <vector>
+
+namespace regcheck::claims::tl1num {
+
+using mp = boost::multiprecision::cpp_bin_float_50;
+
+inline mp rho_mp(const mp& x, const mp& a) {
+  const mp ax = abs(x);
+  return (a + 1) * ax / (a + ax);
+}
+
+inline mp objective_mp(const mp& x, const mp& y, const mp& lambda, const mp& a) {
+  return (x - y) * (x - y) / 2 + lambda * rho_mp(x, a);
+}
+
+// The nonzero branch as printed in eq. (36), evaluated in 50 digits (no clamping: the caller
+// ensures |y| >= t, where the argument lies in [-1, 1]).
+inline mp printed_branch_mp(const mp& y, const mp& lambda, const mp& a) {
+  const mp ay = abs(y), s = a + ay;
+  const mp phi = acos(1 - 27 * lambda * a * (a + 1) / (2 * s * s * s));
+  const mp mag = mp(2) / 3 * s * cos(phi / 3) - 2 * a / 3 + ay / 3;
+  return y < 0 ? mp(-mag) : mag;
+}
+
+// Global minimizer of 0.5 (x - y)^2 + lambda rho_a(x) in 50 digits. Candidates: x = 0 and every
+// positive root of the stationarity cubic (for y >= 0; odd symmetry otherwise). With u = a + x,
+// s = a + |y|, c = lambda a (a + 1), the cubic is u^3 - s u^2 + c = 0; its real roots are
+// u_k = (s/3)(1 + 2 cos((phi - 2 pi k)/3)), cos phi = 1 - 27 c / (2 s^3), when that lies in
+// [-1, 1]; otherwise its single real root is negative (c > 0), so x = u - a < 0 is not a
+// candidate. Each root is polished by 3 Newton steps in 50 digits. Ties keep the smaller |x|.
+struct ProxRef {
+  mp x;        // the global minimizer (0 when 0 ties with the nonzero root)
+  mp f;        // its objective
+  mp f_other;  // the best objective among the other candidates (for tie diagnostics)
+};
+inline ProxRef prox_ref(const mp& y, const mp& lambda, const mp& a) {
+  const mp ay = abs(y), s = a + ay, c = lambda * a * (a + 1);
+  std::vector<mp> cand{mp(0)};
+  const mp arg = 1 - 27 * c / (2 * s * s * s);
+  if (arg >= -1 && arg <= 1) {
+    const mp phi = acos(arg);
+    const mp two_pi = 2 * boost::math::constants::pi<mp>();
+    for (int k = 0; k < 3; ++k) {
+      mp x = s / 3 * (1 + 2 * cos((phi - two_pi * k) / 3)) - a;
+      for (int it = 0; it < 3 && x > 0; ++it) {
+        const mp u = a + x;
+        const mp r = x - ay + c / (u * u);
+        const mp hp = 1 - 2 * c / (u * u * u);
+        if (hp == 0) break;
+        x -= r / hp;
+      }
+      if (x > 0) cand.push_back(x);
+    }
+  }
+  ProxRef best{cand[0], objective_mp(cand[0], ay, lambda, a), mp(std::numeric_limits<double>::infinity())};
+  for (std::size_t i = 1; i < cand.size(); ++i) {
+    const mp f = objective_mp(cand[i], ay, lambda, a);
+    if (f < best.f) {
+      best.f_other = best.f;
+      best.x = cand[i];
+      best.f = f;
+    } else if (f < best.f_other) {
+      best.f_other = f;
+    }
+  }
+  if (y < 0) best.x = -best.x;
+  return best;
+}
+inline ProxRef prox_ref(double y, double lambda, double a) { return prox_ref(mp(y), mp(lambda), mp(a)); }
+
+// Error of a double result in units in the last place of the (rounded) reference. A zero
+// reference must be matched exactly (returns 0 or +inf).
+inline double ulp_error(double computed, const mp& ref) {
+  const double r = static_cast<double>(ref);
+  if (r == 0) return computed == 0 ? 0.0 : std::numeric_limits<double>::infinity();
+  const double ulp = std::nextafter(std::abs(r), INFINITY) - std::abs(r);
+  return static_cast<double>(abs(mp(computed) - ref)) / ulp;
+}
+
+// Brute-force global minimum of a 1-D function on [lo, hi]: a grid of n + 1 points, then Brent
+// (boost::math::tools::brent_find_minima, full double precision) on the two cells around each of
+// the `refine` best grid local minima, plus the extra points (e.g. x = 0 exactly).
+struct Min1 {
+  double x, f;
+};
+inline Min1 brute_min_1d(const std::function<double(double)>& f, double lo, double hi, int n, int refine = 3,
+                         const std::vector<double>& extra = {}) {
+  std::vector<double> xs(n + 1), fs(n + 1);
+  for (int i = 0; i <= n; ++i) {
+    xs[i] = lo + (hi - lo) * i / n;
+    fs[i] = f(xs[i]);
+  }
+  std::vector<int> mins;
+  for (int i = 0; i <= n; ++i) {
+    const bool left = i == 0 || fs[i] <= fs[i - 1], right = i == n || fs[i] <= fs[i + 1];
+    if (left && right) mins.push_back(i);
+  }
+  std::sort(mins.begin(), mins.end(), [&](int p, int q) { return fs[p] < fs[q]; });
+  Min1 best{xs[0], fs[0]};
+  for (int i = 0; i <= n; ++i)
+    if (fs[i] < best.f) best = {xs[i], fs[i]};
+  for (std::size_t m = 0; m < mins.size() && static_cast<int>(m) < refine; ++m) {
+    const int i = mins[m];
+    const double l = xs[std::max(i - 1, 0)], h = xs[std::min(i + 1, n)];
+    const auto r = boost::math::tools::brent_find_minima(f, l, h, std::numeric_limits<double>::digits);
+    if (r.second < best.f) best = {r.first, r.second};
+  }
+  for (double x : extra) {
+    const double v = f(x);
+    if (v < best.f) best = {x, v};
+  }
+  return best;
+}
+
+// Compass search with diagonals (all 3^d - 1 directions of {-1,0,1}^d) from x, on the
+// coordinates `active` only, halving the step from h down to h_min. Monotone: returns a point
+// no worse than x.
+inline double pattern_search(const std::function<double(const Eigen::VectorXd&)>& f, Eigen::VectorXd& x,
+                             const std::vector<int>& active, double h, double h_min) {
+  const int k = static_cast<int>(active.size());
+  double fx = f(x);
+  if (k == 0) return fx;
+  int ndir = 1;
+  for (int i = 0; i < k; ++i) ndir *= 3;
+  Eigen::VectorXd z(x.size());  // reused: no allocation per trial point
+  while (h >= h_min) {
+    bool improved = false;
+    for (int code = 0; code < ndir; ++code) {
+      if (code == (ndir - 1) / 2) continue;  // the all-zero direction
+      z = x;
+      int c = code;
+      for (int i = 0; i < k; ++i, c /= 3) z[active[i]] += h * (c % 3 - 1);
+      const double fz = f(z);
+      if (fz < fx) {
+        x = z;
+        fx = fz;
+        improved = true;
+      }
+    }
+    if (!improved) h *= 0.5;
+  }
+  return fx;
+}
+
+// Brute-force global minimum over R^d (d <= 3) of f, assumed to have its minimizers in the box
+// [-R, R]^d: for every support pattern S (coordinates outside S held at exactly 0), a grid of
+// n points per active coordinate, then a pattern search from the `starts` best grid points down
+// to step h_min. Returns the best point found (an upper bound of the true minimum, tight up to
+// the search resolution).
+struct MinN {
+  Eigen::VectorXd x;
+  double f;
+};
+inline MinN brute_min_nd(const std::function<double(const Eigen::VectorXd&)>& f, int d, double R, int n,
+                         int starts, double h_min) {
+  MinN best{Eigen::VectorXd::Zero(d), f(Eigen::VectorXd::Zero(d))};
+  const double h = 2 * R / (n - 1);
+  for (int mask = 1; mask < (1 << d); ++mask) {
+    std::vector<int> active;
+    for (int i = 0; i < d; ++i)
+      if (mask >> i & 1) active.push_back(i);
+    const int k = static_cast<int>(active.size());
+    long total = 1;
+    for (int i = 0; i < k; ++i) total *= n;
+    std::vector<std::pair<double, long>> grid;
+    grid.reserve(total);
+    Eigen::VectorXd z = Eigen::VectorXd::Zero(d);
+    for (long g = 0; g < total; ++g) {
+      long c = g;
+      for (int i = 0; i < k; ++i, c /= n) z[active[i]] = -R + h * static_cast<double>(c % n);
+      grid.emplace_back(f(z), g);
+    }
+    const int m = std::min<long>(starts, total);
+    std::partial_sort(grid.begin(), grid.begin() + m, grid.end());
+    for (int s = 0; s < m; ++s) {
+      long c = grid[s].second;
+      Eigen::VectorXd x = Eigen::VectorXd::Zero(d);
+      for (int i = 0; i < k; ++i, c /= n) x[active[i]] = -R + h * static_cast<double>(c % n);
+      const double fx = pattern_search(f, x, active, h, h_min);
+      if (fx < best.f) best = {x, fx};
+    }
+  }
+  return best;
+}
+
+}  // namespace regcheck::claims::tl1num
