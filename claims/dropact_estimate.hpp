@@ -1,0 +1,62 @@
+#pragma once
+// The Monte Carlo estimate of a shift ratio Var(X_test)/Var(X_train) with its delta-method
+// standard error: the computation checked by dropact.prop5_2.shift-ratio and
+// dropact.sec5_2.vs-dropout, and timed by bench/bench_mc.cpp.
+//
+// Per sample the statistic is (Y_tr, Y_tr^2, Y_te, Y_te^2) with Y = X - shift, shift a constant
+// (the theoretical mean): variances are shift invariant, and centring avoids the cancellation of
+// E[X^2] - E[X]^2 when the mean is large. MultiWelford<4> keeps the means and the covariance.
+// Ratio g(m) = (m4 - m3^2) / (m2 - m1^2); delta method: se^2 = grad' Cov grad / n.
+#include "claims/dropact_kernel.hpp"
+#include "sim/monte_carlo.hpp"
+#include "sim/welford.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace regcheck::claims::dropact_mc {
+
+enum class Method { DropActivation, Dropout };
+
+struct RatioEstimate {
+  double ratio = NAN, se = NAN;
+  double var_train = NAN, var_test = NAN;
+  std::uint64_t n = 0;
+};
+
+inline RatioEstimate ratio_from(const sim::MultiWelford<4>& acc) {
+  using V = Eigen::Matrix<double, 4, 1>;
+  const V m = acc.mean();
+  RatioEstimate e;
+  e.n = acc.count();
+  const double vtr = m(1) - m(0) * m(0), vte = m(3) - m(2) * m(2);
+  e.var_train = vtr;
+  e.var_test = vte;
+  e.ratio = vte / vtr;
+  V grad;
+  grad << 2.0 * m(0) * vte / (vtr * vtr), -vte / (vtr * vtr), -2.0 * m(2) / vtr, 1.0 / vtr;
+  const double var = grad.dot(acc.covariance() * grad);
+  e.se = std::sqrt(std::max(var, 0.0) / static_cast<double>(e.n));
+  return e;
+}
+
+// n samples [first, first + n) of stream `stream` (sim::stream_id of a name).
+inline sim::MultiWelford<4> ratio_moments(Method method, const std::vector<double>& w, double p, double shift_train,
+                                          double shift_test, std::uint64_t stream, std::uint64_t first,
+                                          std::uint64_t n, const sim::McOptions& opt) {
+  const std::uint64_t keep = bernoulli_threshold(p);
+  const int d = static_cast<int>(w.size());
+  const double* wp = w.data();
+  return sim::run_samples<sim::MultiWelford<4>>(stream, first, n, opt, [&](sim::Stream& s, std::uint64_t) {
+    const TrainTest t = method == Method::DropActivation ? dropact_sample(s, wp, d, p, keep)
+                                                         : dropout_sample(s, wp, d, p, keep);
+    const double a = t.train - shift_train, b = t.test - shift_test;
+    Eigen::Matrix<double, 4, 1> v;
+    v << a, a * a, b, b * b;
+    return v;
+  });
+}
+
+}  // namespace regcheck::claims::dropact_mc

@@ -1,0 +1,227 @@
+// dropact.prop5_1.penalty (Property 5.1, eq. 10, as printed) and dropact.prop5_1.penalty.corrected.
+//
+// Appendix, step by step (v = W1 x, D = diag(v > 0), S = I - P + P D, S_p = E S):
+//  (16)-(20) expansions of the squared norms: correct.
+//  (21) E[vec(S) vec(S)^T] - vec(S_p) vec(S_p)^T = p(1-p)(I - D)^2: correct (diagonal, the P_i are
+//       independent).
+//  Then  p(1-p) tr{W2 diag(v)(I - D)^2 diag(v) W2^T} = p(1-p) ||W2 (I - D) W1 x||^2:  FALSE.
+//       The trace equals sum_j ||W2[:, j]||^2 ((1 - d_j) v_j)^2 = ||W2 diag((I - D) v)||_F^2 (no
+//       cross terms between hidden units), whereas ||W2 (I - D) v||^2 adds
+//       sum_{i != j} <W2[:, i], W2[:, j]> u_i u_j, u = (I - D) v. They agree when at most one
+//       hidden unit is negative or the columns of W2 over the negative units are orthogonal.
+//  The last step (I - D = (I - S_p)/p) is correct.
+// Corrected penalty: ((1-p)/p) sum_j ||W2[:, j]||^2 (v_j - r_p(v_j))^2 (theory/dropact.hpp).
+#include "claims/dropact_checks.hpp"
+#include "theory/dropact.hpp"
+
+#include <cmath>
+
+namespace regcheck::claims::dropact_checks {
+
+namespace td = theory::dropact;
+
+namespace {
+
+td::OneHidden random_net(sim::Stream& s, int d, int m, int n_in) {
+  td::OneHidden net;
+  net.W1.resize(d, n_in);
+  net.W2.resize(m, d);
+  net.x.resize(n_in);
+  net.y.resize(m);
+  for (double& v : net.W1.reshaped()) v = s.normal();
+  for (double& v : net.W2.reshaped()) v = s.normal();
+  for (double& v : net.x) v = s.normal();
+  for (double& v : net.y) v = s.normal();
+  return net;
+}
+
+// Upper bound of every magnitude in both sides: (|W2| |W1| |x| + |y|)^2 (1 + (1-p)/p), since
+// |S v|, |r_p(v)|, |v - r_p(v)| <= |v| <= |W1| |x| componentwise.
+double magnitude(const td::OneHidden& net, double p) {
+  const Eigen::VectorXd a = net.W2.cwiseAbs() * (net.W1.cwiseAbs() * net.x.cwiseAbs()) + net.y.cwiseAbs();
+  return a.squaredNorm() * (1.0 + (1.0 - p) / p);
+}
+
+// Tolerance k eps scale with k = 8 (n_in + d + m): each side is a few squared norms of vectors
+// computed by dot products of length <= n_in + d + m (error <= gamma_len times the absolute
+// magnitudes, Higham Thm 3.5), squared (factor 2), plus the (1-p)/p term; the 2^d-mask sum is in
+// long double (2^12 * 2^-64 relative, negligible).
+double tolerance(const td::OneHidden& net, double p) {
+  const double len = static_cast<double>(net.W1.cols() + net.W1.rows() + net.W2.rows());
+  return 8.0 * len * kEps * magnitude(net, p);
+}
+
+struct ExactSummary {
+  int instances = 0, failures = 0;
+  double worst_ratio = 0;  // max |LHS - RHS| / tolerance
+  int smallest_fail_d = 0;
+  std::string smallest_fail;
+  nlohmann::json table = nlohmann::json::array();
+};
+
+template <class Rhs>
+ExactSummary exact_enumeration(const CheckContext& ctx, const std::string& claim_id, Rhs&& rhs) {
+  ExactSummary out;
+  // 72 instances: d = 1..12 six times each, m in 1..3 outputs, n_in in 1..4 inputs, p in (0.05, 0.95).
+  for (int i = 0; i < 72; ++i) {
+    sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/instances"), static_cast<std::uint64_t>(i));
+    const int d = 1 + i % 12;
+    const int m = 1 + static_cast<int>(s.below(3));
+    const int n_in = 1 + static_cast<int>(s.below(4));
+    const double p = 0.05 + 0.9 * s.uniform();
+    const td::OneHidden net = random_net(s, d, m, n_in);
+    const double lhs = td::expected_train_loss_exact(net, p);
+    const double rv = rhs(net, p);
+    const double tol = tolerance(net, p);
+    const double q = std::abs(lhs - rv) / tol;
+    ++out.instances;
+    out.worst_ratio = std::max(out.worst_ratio, q);
+    if (q > 1.0) {
+      ++out.failures;
+      if (out.smallest_fail_d == 0 || d < out.smallest_fail_d) {
+        out.smallest_fail_d = d;
+        out.smallest_fail = fmt::format("random instance {} (d={}, m={}, n_in={}, p={:.4f}): E_P loss={:.12g}, RHS={:.12g}, "
+                                        "difference={:.3g} (tolerance {:.3g})",
+                                        i, d, m, n_in, p, lhs, rv, lhs - rv, tol);
+      }
+    }
+    if (i < 12) out.table.push_back({{"d", d}, {"m", m}, {"n_in", n_in}, {"p", p}, {"lhs_exact", lhs}, {"rhs", rv}, {"diff", lhs - rv}, {"tol", tol}});
+  }
+  return out;
+}
+
+// Monte Carlo for d = 64 hidden units (8 outputs, 16 inputs): mean of the training loss under
+// random masks vs the right side.
+template <class Rhs>
+std::vector<CheckRecord> mc_large_d(const CheckContext& ctx, const std::string& claim_id, Rhs&& rhs, double* rhs_out,
+                                    double* magnitude_out) {
+  sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/mc-instance"), 0);
+  const int d = 64, m = 8, n_in = 16;
+  const double p = 0.8;
+  const td::OneHidden net = random_net(s, d, m, n_in);
+  const Eigen::VectorXd v = net.W1 * net.x;
+  McCheckSpec spec;
+  spec.name = fmt::format("monte-carlo d={}, m={}, n_in={}, p={}", d, m, n_in, p);
+  spec.stream = claim_id + "/mc";
+  spec.n = 100'000;
+  spec.theory = rhs(net, p);
+  if (rhs_out) *rhs_out = spec.theory;
+  if (magnitude_out) *magnitude_out = magnitude(net, p);
+  // HOLDS needs the test to resolve 0.5% of the right side.
+  spec.resolution = 5e-3 * std::abs(spec.theory);
+  const Eigen::MatrixXd& W2 = net.W2;
+  const Eigen::VectorXd& y = net.y;
+  return mc_mean_check(ctx, spec, [&](sim::Stream& st, std::uint64_t) {
+    Eigen::VectorXd z = -y;
+    for (int j = 0; j < d; ++j) {
+      // (I - P + P r)(v)_j: v_j if v_j >= 0 or P_j = 0, else 0.
+      const bool P = st.bernoulli(p);
+      if (v[j] >= 0.0 || !P) z.noalias() += W2.col(j) * v[j];
+    }
+    return z.squaredNorm();
+  });
+}
+
+// The smallest counterexample, by hand: d = 2 hidden units, one input, one output.
+// W1 = [1; 1], x = -1 (so v = (-1, -1), both negative), W2 = [1 1], y = 0, p = 1/2.
+// E_P loss = E (Q1 + Q2)^2 with Q_i = 1 - P_i ~ B(1/2): 1.5.  Printed RHS: r_p(v) = (-1/2, -1/2),
+// ||W2 r_p(v)||^2 = 1, ((1-p)/p) ||W2 v - W2 r_p(v)||^2 = 1 * 1: 2.0.  Corrected RHS: 1 + 1 * (1/4 + 1/4) = 1.5.
+td::OneHidden smallest_net() {
+  td::OneHidden net;
+  net.W1 = Eigen::MatrixXd::Ones(2, 1);
+  net.x = Eigen::VectorXd::Constant(1, -1.0);
+  net.W2 = Eigen::MatrixXd::Ones(1, 2);
+  net.y = Eigen::VectorXd::Zero(1);
+  return net;
+}
+
+}  // namespace
+
+ClaimResult prop5_1_penalty(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.prop5_1.penalty";
+  const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_printed);
+  CheckRecord c;
+  c.name = fmt::format("exact: all 2^d masks, {} random instances, d = 1..12", ex.instances);
+  c.method = "exact";
+  c.max_error = ex.worst_ratio;
+  c.tolerance = 1.0;
+  c.verdict = ex.failures == 0 ? Verdict::Holds : Verdict::Fails;
+  c.detail = fmt::format("max_error is |LHS - RHS| / (8 (n_in+d+m) eps scale); {} of {} instances fail{}", ex.failures,
+                         ex.instances, ex.failures ? "; smallest-d failure: " + ex.smallest_fail : "");
+  r.checks.push_back(c);
+
+  const td::OneHidden small = smallest_net();
+  const double lhs = td::expected_train_loss_exact(small, 0.5);
+  const double printed = td::penalty_rhs_printed(small, 0.5);
+  const double corrected = td::penalty_rhs_corrected(small, 0.5);
+  CheckRecord h;
+  h.name = "smallest counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5";
+  h.method = "exact";
+  h.theory = printed;
+  h.estimate = lhs;
+  h.max_error = std::abs(lhs - printed);
+  h.tolerance = tolerance(small, 0.5);
+  h.verdict = *h.max_error <= *h.tolerance ? Verdict::Holds : Verdict::Fails;
+  h.detail = fmt::format("E_P loss={} (all 4 masks), printed RHS={}, corrected RHS={}", lhs, printed, corrected);
+  r.checks.push_back(h);
+
+  double rhs_mc = 0, mag = 0;
+  for (CheckRecord& rec : mc_large_d(ctx, id, td::penalty_rhs_printed, &rhs_mc, &mag)) r.checks.push_back(rec);
+
+  r.theory = printed;
+  r.estimate = lhs;
+  r.max_error = ex.worst_ratio;
+  r.counterexample = fmt::format(
+      "d=2, n_in=1, m=1: W1=[1;1], x=-1 (v=W1x=(-1,-1)), W2=[1 1], y=0, p=0.5: E_P||W2(I-P+Pr)(W1x)-y||^2 = {} "
+      "(exact over the 4 masks), printed RHS ||W2 r_p(v)-y||^2 + (1-p)/p ||W2 v - W2 r_p(v)||^2 = {}, difference {}. "
+      "In general LHS - RHS = -(1-p)p sum_(i!=j, v_i,v_j<0) <W2[:,i],W2[:,j]> v_i v_j (= -2p(1-p) here). d=1 always "
+      "holds; {}",
+      lhs, printed, lhs - printed, ex.failures ? "random search: " + ex.smallest_fail : "");
+  r.extra["exact_instances"] = ex.table;
+  r.extra["smallest_counterexample"] = {{"lhs", lhs}, {"rhs_printed", printed}, {"rhs_corrected", corrected}};
+  r.extra["mc_instance"] = {{"rhs_printed", rhs_mc}, {"magnitude", mag}};
+  mc_summary(r);
+  summarize(r);
+  return r;
+}
+
+ClaimResult prop5_1_penalty_corrected(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.prop5_1.penalty.corrected";
+  const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_corrected);
+  CheckRecord c;
+  c.name = fmt::format("exact: all 2^d masks, {} random instances, d = 1..12", ex.instances);
+  c.method = "exact";
+  c.max_error = ex.worst_ratio;
+  c.tolerance = 1.0;
+  c.verdict = ex.failures == 0 ? Verdict::Holds : Verdict::Fails;
+  c.detail = fmt::format("max_error is |LHS - RHS| / (8 (n_in+d+m) eps scale); {} of {} instances fail{}", ex.failures,
+                         ex.instances, ex.failures ? "; " + ex.smallest_fail : "");
+  r.checks.push_back(c);
+
+  const td::OneHidden small = smallest_net();
+  const double lhs = td::expected_train_loss_exact(small, 0.5);
+  const double corrected = td::penalty_rhs_corrected(small, 0.5);
+  CheckRecord h;
+  h.name = "the printed claim's counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5";
+  h.method = "exact";
+  h.theory = corrected;
+  h.estimate = lhs;
+  h.max_error = std::abs(lhs - corrected);
+  h.tolerance = tolerance(small, 0.5);
+  h.verdict = *h.max_error <= *h.tolerance ? Verdict::Holds : Verdict::Fails;
+  r.checks.push_back(h);
+
+  double rhs_mc = 0, mag = 0;
+  for (CheckRecord& rec : mc_large_d(ctx, id, td::penalty_rhs_corrected, &rhs_mc, &mag)) r.checks.push_back(rec);
+  r.max_error = ex.worst_ratio;
+  if (ex.failures) r.counterexample = ex.smallest_fail;
+  r.extra["exact_instances"] = ex.table;
+  r.extra["mc_instance"] = {{"rhs_corrected", rhs_mc}, {"magnitude", mag}};
+  mc_summary(r);
+  summarize(r);
+  return r;
+}
+
+}  // namespace regcheck::claims::dropact_checks

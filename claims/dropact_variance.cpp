@@ -1,0 +1,282 @@
+// Section 5.2 / Property 5.2: dropact.prop5_2.mean, .shift-ratio, .range, and the dropout
+// comparator dropact.sec5_2.vs-dropout.
+#include "claims/dropact_checks.hpp"
+#include "claims/dropact_reference.hpp"
+#include "theory/dropact.hpp"
+
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/special_functions/next.hpp>
+#include <boost/math/tools/minima.hpp>
+
+#include <cmath>
+#include <numbers>
+
+namespace regcheck::claims::dropact_checks {
+
+namespace td = theory::dropact;
+using dropact_mc::Method;
+
+namespace {
+
+std::vector<double> random_w(const CheckContext& ctx, const std::string& claim_id, int k, int d) {
+  sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/instances"), static_cast<std::uint64_t>(k));
+  std::vector<double> w(static_cast<std::size_t>(d));
+  for (double& v : w) v = s.normal();
+  return w;
+}
+double sum(const std::vector<double>& w) {
+  double t = 0;
+  for (double v : w) t += v;
+  return t;
+}
+double sum_sq(const std::vector<double>& w) {
+  double t = 0;
+  for (double v : w) t += v * v;
+  return t;
+}
+
+// |computed - reference| in units of ulp(reference), the reference in 50 digits.
+double ulps(double computed, const ref::Real& reference) {
+  const double rounded = static_cast<double>(reference);
+  return static_cast<double>(abs(ref::Real(computed) - reference) / ref::Real(boost::math::ulp(rounded)));
+}
+
+}  // namespace
+
+// E X_train = E X_test = p sum_i w_i / sqrt(2 pi): 3 grid points (p, d) with random w, both
+// means tested (6 tests). HOLDS needs each detectable deviation <= 2% of sd(X) = sqrt(sum w^2).
+ClaimResult prop5_2_mean(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.prop5_2.mean";
+  const std::array<std::pair<double, int>, 3> grid = {{{0.3, 8}, {0.7, 16}, {0.95, 32}}};
+  nlohmann::json table = nlohmann::json::array();
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    const auto [p, d] = grid[k];
+    const std::vector<double> w = random_w(ctx, id, static_cast<int>(k), d);
+    const double mu = td::mean_x(p, sum(w));
+    const std::uint64_t keep = dropact_mc::bernoulli_threshold(p);
+    const std::string tag = fmt::format("p={} d={}", p, d);
+    const auto recs = multi_mean_check<2>(
+        ctx, fmt::format("{}/mc/{}", id, tag), 400'000, {"E X_train, " + tag, "E X_test, " + tag}, {mu, mu},
+        0.02 * std::sqrt(sum_sq(w)), [&](sim::Stream& s, std::uint64_t) {
+          const auto t = dropact_mc::dropact_sample(s, w.data(), d, p, keep);
+          return Eigen::Vector2d(t.train, t.test);
+        });
+    r.checks.insert(r.checks.end(), recs.begin(), recs.end());
+    table.push_back({{"p", p}, {"d", d}, {"theory", mu}, {"mean_train", *recs[0].estimate}, {"mean_test", *recs[2].estimate}});
+  }
+  r.extra["grid"] = table;
+  r.theory_text = "p sum(w) / sqrt(2 pi)";
+  mc_summary(r);
+  summarize(r);
+  return r;
+}
+
+// Eq. (15): 50-digit reference values (Boost.Multiprecision) against the double implementation
+// (in ULPs), then Monte Carlo over a grid of p with a different random w (and d) at each point:
+// the ratio is tested against eq. (15) evaluated once, independent of w.
+ClaimResult prop5_2_shift_ratio(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.prop5_2.shift-ratio";
+  // Reference in 50 digits. ULP bound of the double form: numerator (1/2 - 1/(2pi)) p^2 - p + 1
+  // has 5 roundings on terms of total size <= 2.34 against a value >= 0.34 (at p = 1), i.e. a
+  // condition factor <= 6.9; the denominator 4 roundings, factor <= 4.9; plus the division:
+  // <= 0.5 (5 * 6.9 + 4 * 4.9 + 1) = 27.6 ulp. Tolerance 28 ulp.
+  const double ulp_tol = 28;
+  double worst_ulps = 0, worst_p = 0;
+  nlohmann::json refs = nlohmann::json::array();
+  for (int k = 0; k <= 20; ++k) {
+    const double p = k / 20.0;
+    const ref::Real exact = ref::shift_ratio(ref::Real(p));
+    const double u = ulps(td::shift_ratio(p), exact);
+    if (u > worst_ulps) worst_ulps = u, worst_p = p;
+    refs.push_back({{"p", p}, {"ref50", exact.str(50)}, {"double", td::shift_ratio(p)}, {"ulps", u}});
+  }
+  CheckRecord c;
+  c.name = "eq. (15) in double vs 50-digit reference, p = 0, 0.05, ..., 1";
+  c.method = "closed-form-vs-numerics";
+  c.max_error = worst_ulps;
+  c.tolerance = ulp_tol;
+  c.verdict = worst_ulps <= ulp_tol ? Verdict::Holds : Verdict::Fails;
+  c.detail = fmt::format("max error {:.3f} ulp at p = {}", worst_ulps, worst_p);
+  r.checks.push_back(c);
+  r.extra["reference_50_digits"] = refs;
+
+  // Monte Carlo grid: (p, d); the last w is all positive (large mean) to show independence of w.
+  const std::array<std::pair<double, int>, kShiftRatioMcTests> grid = {
+      {{0.1, 3}, {0.3, 8}, {0.5, 16}, {0.65, 12}, {0.8, 5}, {0.95, 16}}};
+  nlohmann::json table = nlohmann::json::array();
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    const auto [p, d] = grid[k];
+    std::vector<double> w = random_w(ctx, id, static_cast<int>(k), d);
+    if (k + 1 == grid.size())
+      for (double& v : w) v = std::abs(v) + 1.0;
+    RatioCheckSpec spec;
+    spec.name = fmt::format("p={} d={}", p, d);
+    spec.stream = fmt::format("{}/mc/{}", id, spec.name);
+    spec.method = Method::DropActivation;
+    spec.w = w;
+    spec.p = p;
+    spec.n = 1'000'000;
+    spec.theory = td::shift_ratio(p);
+    spec.shift = td::mean_x(p, sum(w));
+    spec.resolution = 0.01;
+    dropact_mc::RatioEstimate e;
+    const auto recs = ratio_check(ctx, spec, &e);
+    r.checks.insert(r.checks.end(), recs.begin(), recs.end());
+    table.push_back({{"p", p}, {"d", d}, {"sum_w2", sum_sq(w)}, {"theory", spec.theory}, {"estimate", e.ratio}, {"se", e.se},
+                     {"var_train_theory", td::var_train(p, sum_sq(w))}, {"var_train", e.var_train},
+                     {"var_test_theory", td::var_test(p, sum_sq(w))}, {"var_test", e.var_test}});
+  }
+  r.extra["monte_carlo"] = table;
+  r.theory = td::shift_ratio(0.95);
+  r.theory_text = "((1/2 - 1/(2pi)) p^2 - p + 1) / (1 - p/2 - p^2/(2pi))";
+  r.max_error = worst_ulps;
+  mc_summary(r);
+  summarize(r);
+  return r;
+}
+
+// Range of eq. (15) on [0, 1]: minimum by Boost.Math brent_find_minima, in double and in 50
+// digits (reference); maximum: den - num = p (1 - p) / 2 >= 0 gives ratio <= 1 with equality
+// only at p = 0, 1, confirmed on a 10^5-point grid. "Lies in [0.8, 1]" holds iff min >= 0.8 and
+// max <= 1 (max compared with a 28 ulp tolerance, the bound of prop5_2.shift-ratio).
+ClaimResult prop5_2_range(const CheckContext&) {
+  ClaimResult r;
+  const auto [argmin, minval] =
+      boost::math::tools::brent_find_minima([](double p) { return td::shift_ratio(p); }, 0.0, 1.0,
+                                            std::numeric_limits<double>::digits / 2);
+  const auto [argmin50, min50] = boost::math::tools::brent_find_minima(
+      [](const ref::Real& p) { return ref::shift_ratio(p); }, ref::Real(0), ref::Real(1),
+      std::numeric_limits<ref::Real>::digits / 2);
+  double grid_max = -INFINITY, grid_min = INFINITY, grid_argmax = 0;
+  const int n = 100'000;
+  for (int k = 0; k <= n; ++k) {
+    const double p = static_cast<double>(k) / n;
+    const double f = td::shift_ratio(p);
+    if (f > grid_max) grid_max = f, grid_argmax = p;
+    grid_min = std::min(grid_min, f);
+  }
+  CheckRecord mn;
+  mn.name = "minimum on [0, 1] (brent_find_minima) >= 0.8";
+  mn.method = "closed-form";
+  mn.theory = 0.8;
+  mn.estimate = minval;
+  mn.verdict = minval >= 0.8 ? Verdict::Holds : Verdict::Fails;
+  mn.detail = fmt::format("argmin={:.10f}, min={:.15f}; 50-digit: argmin={}, min={}; grid min={:.15f}", argmin, minval,
+                          argmin50.str(20), min50.str(30), grid_min);
+  r.checks.push_back(mn);
+  CheckRecord ref;
+  ref.name = "double minimum vs 50-digit minimum";
+  ref.method = "closed-form-vs-numerics";
+  ref.max_error = ulps(minval, min50);
+  // At the minimum f'(p) = 0, so an argmin error of ~sqrt(eps) moves f by ~f'' eps / 2: within the
+  // 28 ulp evaluation bound plus a few ulp.
+  ref.tolerance = 32;
+  ref.verdict = *ref.max_error <= *ref.tolerance ? Verdict::Holds : Verdict::Fails;
+  ref.detail = "max_error in ulps";
+  r.checks.push_back(ref);
+  CheckRecord mx;
+  mx.name = "maximum on [0, 1] <= 1 (grid of 10^5 + 1 points; = 1 at p = 0 and 1)";
+  mx.method = "closed-form";
+  mx.theory = 1.0;
+  mx.estimate = grid_max;
+  mx.max_error = std::max(0.0, grid_max - 1.0) / boost::math::ulp(1.0);
+  mx.tolerance = 28;
+  mx.verdict = *mx.max_error <= *mx.tolerance ? Verdict::Holds : Verdict::Fails;
+  mx.detail = fmt::format("grid max {:.17g} at p = {}; analytically den - num = p(1-p)/2 >= 0", grid_max, grid_argmax);
+  r.checks.push_back(mx);
+  r.theory_text = "[0.8, 1]";
+  r.estimate = minval;
+  r.extra["argmin"] = argmin;
+  r.extra["min"] = minval;
+  r.extra["argmin_50"] = argmin50.str(30);
+  r.extra["min_50"] = min50.str(30);
+  r.extra["range"] = {minval, 1.0};
+  r.finding = fmt::format("range is [{:.6f}, 1] (min at p = {:.6f}): inside [0.8, 1], lower bound not tight", minval, argmin);
+  summarize(r);
+  return r;
+}
+
+// Dropout comparator: closed form v / ((c^2 + v)/p - c^2) with c, v checked against Boost.Math
+// quadrature and the formula against 50 digits; Monte Carlo at dropout p = 0.5, 0.8, 0.95 and
+// Drop-Activation at its operating point p = 0.95; side-by-side table over p.
+ClaimResult sec5_2_vs_dropout(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.sec5_2.vs-dropout";
+  // c = E r(x) and E r(x)^2 by adaptive Gauss-Kronrod on [0, inf): an independent evaluation of
+  // the constants of the closed form.
+  const auto phi = [](double x) { return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi); };
+  double err_c = 0, err_2 = 0;
+  const double c_q = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
+      [&](double x) { return x * phi(x); }, 0.0, INFINITY, 15, 1e-15, &err_c);
+  const double m2_q = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
+      [&](double x) { return x * x * phi(x); }, 0.0, INFINITY, 15, 1e-15, &err_2);
+  const double c = 1.0 / std::sqrt(2.0 * std::numbers::pi), v = 0.5 - 1.0 / (2.0 * std::numbers::pi);
+  CheckRecord q;
+  q.name = "c = E r(x) = 1/sqrt(2pi), v = Var r(x) = 1/2 - 1/(2pi) vs Gauss-Kronrod quadrature";
+  q.method = "closed-form-vs-numerics";
+  q.max_error = std::max(std::abs(c_q - c), std::abs((m2_q - c_q * c_q) - v));
+  // Quadrature error estimate plus 16 eps for the roundings of the closed constants.
+  q.tolerance = std::max(err_c, err_2) * 4 + 16 * kEps;
+  q.verdict = *q.max_error <= *q.tolerance ? Verdict::Holds : Verdict::Fails;
+  q.detail = fmt::format("quadrature c={:.17g} (est. err {:.2g}), E r^2={:.17g} (est. err {:.2g})", c_q, err_c, m2_q, err_2);
+  r.checks.push_back(q);
+
+  double worst = 0;
+  nlohmann::json table = nlohmann::json::array();
+  for (int k = 1; k <= 20; ++k) {
+    const double p = k / 20.0;
+    const ref::Real exact = ref::dropout_shift_ratio(ref::Real(p));
+    worst = std::max(worst, ulps(td::dropout_shift_ratio(p), exact));
+    table.push_back({{"p", p}, {"drop_activation", td::shift_ratio(p)}, {"dropout", td::dropout_shift_ratio(p)}});
+  }
+  CheckRecord u;
+  u.name = "dropout closed form in double vs 50 digits, p = 0.05..1";
+  u.method = "closed-form-vs-numerics";
+  u.max_error = worst;
+  // v / (1/(2p) - 1/(2pi)): 5 roundings; the subtraction 1/(2p) - 1/(2pi) has condition factor
+  // (1/(2p) + 1/(2pi)) / (1/(2p) - 1/(2pi)) <= 1.93 on (0, 1]: <= 0.5 (3 * 1.93 + 3) = 4.4 ulp; tolerance 8.
+  u.tolerance = 8;
+  u.verdict = worst <= 8 ? Verdict::Holds : Verdict::Fails;
+  r.checks.push_back(u);
+
+  struct Pt {
+    Method method;
+    double p;
+  };
+  const std::array<Pt, kVsDropoutMcTests> pts = {
+      {{Method::Dropout, 0.5}, {Method::Dropout, 0.8}, {Method::Dropout, 0.95}, {Method::DropActivation, 0.95}}};
+  const std::vector<double> w = random_w(ctx, id, 0, 16);
+  nlohmann::json mc = nlohmann::json::array();
+  for (const Pt& pt : pts) {
+    const bool dropout = pt.method == Method::Dropout;
+    RatioCheckSpec spec;
+    spec.name = fmt::format("{} p={} d=16", dropout ? "dropout" : "drop-activation", pt.p);
+    spec.stream = fmt::format("{}/mc/{}", id, spec.name);
+    spec.method = pt.method;
+    spec.w = w;
+    spec.p = pt.p;
+    spec.n = 400'000;
+    spec.theory = dropout ? td::dropout_shift_ratio(pt.p) : td::shift_ratio(pt.p);
+    spec.shift = dropout ? c * sum(w) : td::mean_x(pt.p, sum(w));
+    spec.resolution = 0.02;
+    dropact_mc::RatioEstimate e;
+    const auto recs = ratio_check(ctx, spec, &e);
+    r.checks.insert(r.checks.end(), recs.begin(), recs.end());
+    mc.push_back({{"method", dropout ? "dropout" : "drop-activation"}, {"p", pt.p}, {"theory", spec.theory},
+                  {"estimate", e.ratio}, {"se", e.se}});
+  }
+  r.extra["side_by_side"] = table;
+  r.extra["monte_carlo"] = mc;
+  r.extra["operating_points"] = {{"dropout_p_0.5", td::dropout_shift_ratio(0.5)},
+                                 {"drop_activation_p_0.95", td::shift_ratio(0.95)}};
+  r.theory = td::dropout_shift_ratio(0.5);
+  r.theory_text = fmt::format("dropout p=0.5: {:.4f}; Drop-Activation p=0.95: {:.4f}", td::dropout_shift_ratio(0.5),
+                              td::shift_ratio(0.95));
+  mc_summary(r);
+  summarize(r);
+  return r;
+}
+
+}  // namespace regcheck::claims::dropact_checks
