@@ -6,6 +6,7 @@
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <boost/math/special_functions/next.hpp>
+#include <boost/math/special_functions/ulp.hpp>
 #include <boost/math/tools/minima.hpp>
 
 #include <cmath>

@@ -10,6 +10,7 @@
 #include <armadillo>
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/special_functions/next.hpp>
+#include <boost/math/special_functions/ulp.hpp>
 #include <boost/multiprecision/cpp_bin_float.hpp>
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
