@@ -103,12 +103,13 @@ std::vector<CheckRecord> mc_large_d(const CheckContext& ctx, const std::string& 
   McCheckSpec spec;
   spec.name = fmt::format("monte-carlo d={}, m={}, n_in={}, p={}", d, m, n_in, p);
   spec.stream = claim_id + "/mc";
-  spec.n = 100'000;
+  spec.n = 200'000;
   spec.theory = rhs(net, p);
   if (rhs_out) *rhs_out = spec.theory;
   if (magnitude_out) *magnitude_out = magnitude(net, p);
-  // HOLDS needs the test to resolve 0.5% of the right side.
-  spec.resolution = 5e-3 * std::abs(spec.theory);
+  // HOLDS needs the test to resolve 2% of the right side (the exact d <= 12 enumeration is the
+  // sharp check; this one confirms the identity at d = 64 where enumeration is impossible).
+  spec.resolution = 2e-2 * std::abs(spec.theory);
   const Eigen::MatrixXd& W2 = net.W2;
   const Eigen::VectorXd& y = net.y;
   return mc_mean_check(ctx, spec, [&](sim::Stream& st, std::uint64_t) {
