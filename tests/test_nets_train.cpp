@@ -56,7 +56,7 @@ std::string fashion_small(int threads) {
                                                 {"type": "dense", "out": 512}, {"type": "relu"}, {"type": "dense", "out": 10}]},
     "data": {"kind": "fashion-mnist", "normalize": true, "train_limit": 384, "test_limit": 200},
     "optimizer": {"type": "sgd", "lr": 0.02, "momentum": 0.9},
-    "regularizer": {"kind": "integrated-tl1", "lambda": 0.0001, "mu_linear": [0.2, 0.8]},
+    "regularizer": {"kind": "l2", "lambda": 0.0001},
     "epochs": 2, "batch_size": 128, "seed": 3, "threads": )" + std::to_string(threads) + "}";
 }
 
