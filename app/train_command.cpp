@@ -9,6 +9,7 @@
 #include "nets/train/trainer.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -71,7 +72,19 @@ void reexec_with_passive_wait() {
   ::unsetenv("OMP_WAIT_POLICY");  // exec failed: carry on with the default
 }
 
+// The optimizers and metrics allocate parameter-sized temporaries every step (e.g. 3.2 MB for the
+// x sin x net's 1000x800 weight). glibc returns such blocks to the kernel on free (mmap
+// threshold, heap trimming), so every step page-faults them in again: measured on
+// xsinx-regression.json, 300 epochs, 8.1 s with 3.7 s system time by default, 2.0 s with 0.2 s
+// system time when freed memory is kept. Keeping it costs at most the peak working set.
+void keep_freed_memory() {
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);  // glibc's upper limit for this setting
+  ::mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  ::mallopt(M_TOP_PAD, 64 << 20);
+}
+
 int run_train(const TrainOptions& o) {
+  keep_freed_memory();
   nets::train::TrainConfig cfg = nets::train::load_config(o.config);
   // Flags override the config's fields (recorded in the history's copy of the config).
   if (o.seed) cfg.seed = *o.seed, cfg.source["seed"] = *o.seed;
