@@ -160,11 +160,77 @@ inline double pattern_search(const std::function<double(const Eigen::VectorXd&)>
   return fx;
 }
 
+// A dense fan of unit directions in R^d, d <= 3: d = 1: +-1; d = 2: 2^13 evenly spaced angles
+// (covering radius 4e-4 rad); d = 3: a Fibonacci sphere of 2^16 points (spacing ~1.4e-2 rad,
+// covering radius ~8e-3 rad). Built once per d.
+inline std::vector<Eigen::VectorXd> make_direction_fan(int d) {
+  std::vector<Eigen::VectorXd> fan;
+  const double pi = boost::math::constants::pi<double>();
+  if (d == 1) {
+    fan = {Eigen::VectorXd::Constant(1, 1.0), Eigen::VectorXd::Constant(1, -1.0)};
+  } else if (d == 2) {
+    const int m = 1 << 13;
+    for (int k = 0; k < m; ++k) fan.push_back((Eigen::VectorXd(2) << std::cos(2 * pi * k / m), std::sin(2 * pi * k / m)).finished());
+  } else {
+    const int m = 1 << 16;
+    const double golden = pi * (3.0 - std::sqrt(5.0));
+    for (int k = 0; k < m; ++k) {
+      const double z = 1.0 - (2.0 * k + 1.0) / m, r = std::sqrt(1.0 - z * z), th = golden * k;
+      fan.push_back((Eigen::VectorXd(3) << r * std::cos(th), r * std::sin(th), z).finished());
+    }
+  }
+  return fan;
+}
+inline const std::vector<Eigen::VectorXd>& direction_fan(int d) {
+  static const std::vector<Eigen::VectorXd> f1 = make_direction_fan(1), f2 = make_direction_fan(2),
+                                            f3 = make_direction_fan(3);
+  return d == 1 ? f1 : d == 2 ? f2 : f3;
+}
+
+// Escape from a point where compass search stalls although a descent direction exists: at a
+// kink (x = 0 for the group norm, a zero coordinate for L1/TL1) the descent cone can be far
+// narrower than the angle between the 3^d - 1 compass directions (for the group prox at 0 its
+// half-angle is arccos(tau/||v||), -> 0 as tau -> ||v||). Take the one-sided difference quotient
+// (f(x + s u) - f(x)) / s along every direction u of the dense fan, and if the steepest is
+// negative beyond rounding, minimize along it: a geometric scan of step lengths R 2^-k,
+// k = 0..60, then Brent around the best. Returns true if x improved.
+inline bool fan_descent(const std::function<double(const Eigen::VectorXd&)>& f, Eigen::VectorXd& x, double& fx,
+                        double R) {
+  const int d = static_cast<int>(x.size());
+  if (d < 1 || d > 3) return false;
+  const double s = 1e-7 * R;
+  double best_q = 0;
+  const Eigen::VectorXd* best_u = nullptr;
+  Eigen::VectorXd z(d);
+  for (const Eigen::VectorXd& u : direction_fan(d)) {
+    z = x + s * u;
+    const double q = (f(z) - fx) / s;
+    if (q < best_q) best_q = q, best_u = &u;
+  }
+  // Rounding floor of the quotient: ~4 eps |f| / s.
+  if (!best_u || -best_q <= 4 * std::numeric_limits<double>::epsilon() * (std::abs(fx) + 1e-300) / s) return false;
+  const Eigen::VectorXd u = *best_u;
+  auto g = [&](double r) { return f(x + r * u); };
+  double best_r = 0, best_g = fx;
+  int best_k = -1;
+  for (int k = 0; k <= 60; ++k) {
+    const double r = R * std::ldexp(1.0, -k), v = g(r);
+    if (v < best_g) best_g = v, best_r = r, best_k = k;
+  }
+  if (best_k < 0) return false;
+  const auto b = boost::math::tools::brent_find_minima(g, best_r / 2, std::min(2 * best_r, 2 * R),
+                                                       std::numeric_limits<double>::digits);
+  if (b.second < best_g) best_g = b.second, best_r = b.first;
+  x = x + best_r * u;
+  fx = best_g;
+  return true;
+}
+
 // Brute-force global minimum over R^d (d <= 3) of f, assumed to have its minimizers in the box
 // [-R, R]^d: for every support pattern S (coordinates outside S held at exactly 0), a grid of
 // n points per active coordinate, then a pattern search from the `starts` best grid points down
-// to step h_min. Returns the best point found (an upper bound of the true minimum, tight up to
-// the search resolution).
+// to step h_min, then a fan-descent polish of the best (see fan_descent). Returns the best point
+// found (an upper bound of the true minimum, tight up to the search resolution).
 struct MinN {
   Eigen::VectorXd x;
   double f;
@@ -198,6 +264,12 @@ inline MinN brute_min_nd(const std::function<double(const Eigen::VectorXd&)>& f,
       if (fx < best.f) best = {x, fx};
     }
   }
+  // Polish the best point: fan descent out of kinks, then compass search again, until neither
+  // improves (at most 8 rounds).
+  std::vector<int> all(d);
+  for (int i = 0; i < d; ++i) all[i] = i;
+  for (int round = 0; round < 8 && fan_descent(f, best.x, best.f, R); ++round)
+    best.f = pattern_search(f, best.x, all, h, h_min);
   return best;
 }
 

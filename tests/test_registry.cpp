@@ -34,7 +34,9 @@ std::set<std::string> spec_ids() {
 
 TEST(Registry, EveryAnalyticClaimOfTheSpecIsRegistered) {
   const std::set<std::string> ids = spec_ids();
-  ASSERT_GE(ids.size(), 40u) << "the spec parser found too few IDs: the test would be vacuous";
+  // CLAIMS.md lists 33 analytic claim IDs (dropact 9, gcsr 6, tl1 5, dlbook 13); fewer parsed
+  // means the parser broke and the loop below would check too little.
+  ASSERT_GE(ids.size(), 33u) << "the spec parser found too few IDs: the test would be vacuous";
   for (const std::string& id : ids) EXPECT_NE(all_claims().find(id), nullptr) << "claim not registered: " << id;
 }
 

@@ -10,21 +10,21 @@ namespace regcheck::theory::dlbook {
 namespace {
 
 void require_finite(const Eigen::MatrixXd& m, const char* what) {
-  detail::require(m.allFinite(), std::string(what) + " must be finite (found NaN or inf)");
+  REGCHECK_REQUIRE(m.allFinite(), std::string(what) + " must be finite (found NaN or inf)");
 }
 
 // tau is a step count: a finite integer >= 0.
 void require_steps(double tau, const char* fn) {
-  detail::require(std::isfinite(tau) && tau >= 0 && std::floor(tau) == tau,
+  REGCHECK_REQUIRE(std::isfinite(tau) && tau >= 0 && std::floor(tau) == tau,
                   std::string(fn) + ": tau must be an integer >= 0, got " + detail::num(tau));
 }
 
 void require_rate(double lambda, double eta, const char* fn) {
-  detail::require(std::isfinite(lambda) && lambda >= 0,
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0,
                   std::string(fn) + ": lambda must be finite and >= 0 (H is PSD), got " + detail::num(lambda));
-  detail::require(std::isfinite(eta) && eta > 0, std::string(fn) + ": eta must be finite and > 0, got " + detail::num(eta));
+  REGCHECK_REQUIRE(std::isfinite(eta) && eta > 0, std::string(fn) + ": eta must be finite and > 0, got " + detail::num(eta));
   const double x = eta * lambda;
-  detail::require(x < 2.0, std::string(fn) + ": eta lambda must be < 2 (|1 - eta lambda| < 1, eq. 7.26), got eta=" +
+  REGCHECK_REQUIRE(x < 2.0, std::string(fn) + ": eta lambda must be < 2 (|1 - eta lambda| < 1, eq. 7.26), got eta=" +
                                detail::num(eta) + " lambda=" + detail::num(lambda));
 }
 
@@ -33,33 +33,33 @@ void require_rate(double lambda, double eta, const char* fn) {
 // ---- 7.6 --------------------------------------------------------------------------------------
 
 double linear_input_noise_excess(const Eigen::VectorXd& w, double nu) {
-  detail::require(std::isfinite(nu) && nu >= 0, "linear_input_noise_excess: nu must be finite and >= 0, got " + detail::num(nu));
+  REGCHECK_REQUIRE(std::isfinite(nu) && nu >= 0, "linear_input_noise_excess: nu must be finite and >= 0, got " + detail::num(nu));
   require_finite(w, "linear_input_noise_excess: w");
   return nu * w.squaredNorm();
 }
 
 double linear_weight_noise_excess(const Eigen::VectorXd& x, double eta) {
-  detail::require(std::isfinite(eta) && eta >= 0, "linear_weight_noise_excess: eta must be finite and >= 0, got " + detail::num(eta));
+  REGCHECK_REQUIRE(std::isfinite(eta) && eta >= 0, "linear_weight_noise_excess: eta must be finite and >= 0, got " + detail::num(eta));
   require_finite(x, "linear_weight_noise_excess: x");
   return eta * x.squaredNorm();
 }
 
 double noise_slope_printed(double grad_sq_norm) {
-  detail::require(std::isfinite(grad_sq_norm) && grad_sq_norm >= 0,
+  REGCHECK_REQUIRE(std::isfinite(grad_sq_norm) && grad_sq_norm >= 0,
                   "noise_slope_printed: ||grad||^2 must be finite and >= 0, got " + detail::num(grad_sq_norm));
   return grad_sq_norm;
 }
 
 double noise_slope_exact(double grad_sq_norm, double residual, double hessian_trace) {
-  detail::require(std::isfinite(grad_sq_norm) && grad_sq_norm >= 0,
+  REGCHECK_REQUIRE(std::isfinite(grad_sq_norm) && grad_sq_norm >= 0,
                   "noise_slope_exact: ||grad||^2 must be finite and >= 0, got " + detail::num(grad_sq_norm));
-  detail::require(std::isfinite(residual), "noise_slope_exact: residual must be finite, got " + detail::num(residual));
-  detail::require(std::isfinite(hessian_trace), "noise_slope_exact: Hessian trace must be finite, got " + detail::num(hessian_trace));
+  REGCHECK_REQUIRE(std::isfinite(residual), "noise_slope_exact: residual must be finite, got " + detail::num(residual));
+  REGCHECK_REQUIRE(std::isfinite(hessian_trace), "noise_slope_exact: Hessian trace must be finite, got " + detail::num(hessian_trace));
   return grad_sq_norm + residual * hessian_trace;
 }
 
 double TanhNet::value(const Eigen::VectorXd& x) const {
-  detail::require(x.size() == W.cols(), "TanhNet: x has " + std::to_string(x.size()) + " entries, W has " +
+  REGCHECK_REQUIRE(x.size() == W.cols(), "TanhNet: x has " + std::to_string(x.size()) + " entries, W has " +
                                             std::to_string(W.cols()) + " columns");
   return a.dot((W * x + b).array().tanh().matrix()) + c;
 }
@@ -87,7 +87,7 @@ double TanhNet::hessian_trace_weights(const Eigen::VectorXd& x) const {
 }
 
 TanhNet TanhNet::perturbed(const Eigen::VectorXd& delta) const {
-  detail::require(delta.size() == weight_count(), "TanhNet::perturbed: delta has " + std::to_string(delta.size()) +
+  REGCHECK_REQUIRE(delta.size() == weight_count(), "TanhNet::perturbed: delta has " + std::to_string(delta.size()) +
                                                       " entries, expected " + std::to_string(weight_count()));
   TanhNet out = *this;
   out.W += Eigen::Map<const Eigen::MatrixXd>(delta.data(), W.rows(), W.cols());
@@ -118,19 +118,19 @@ double early_stopping_fraction(double lambda, double eta, double tau) {
 }
 
 double early_stopping_alpha(double lambda, double eta, double tau) {
-  detail::require(std::isfinite(lambda) && lambda > 0,
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda > 0,
                   "early_stopping_alpha: lambda must be finite and > 0 (lambda = 0: any alpha matches), got " + detail::num(lambda));
   require_rate(lambda, eta, "early_stopping_alpha");
   require_steps(tau, "early_stopping_alpha");
-  detail::require(tau >= 1, "early_stopping_alpha: tau must be >= 1 (tau = 0 matches alpha = infinity), got " + detail::num(tau));
+  REGCHECK_REQUIRE(tau >= 1, "early_stopping_alpha: tau must be >= 1 (tau = 0 matches alpha = infinity), got " + detail::num(tau));
   // alpha = lambda q / (1 - q): numerator and denominator each from the careful forms above.
   return lambda * early_stopping_decay(lambda, eta, tau) / early_stopping_fraction(lambda, eta, tau);
 }
 
 double early_stopping_alpha_approx(double eta, double tau) {
-  detail::require(std::isfinite(eta) && eta > 0, "early_stopping_alpha_approx: eta must be finite and > 0, got " + detail::num(eta));
+  REGCHECK_REQUIRE(std::isfinite(eta) && eta > 0, "early_stopping_alpha_approx: eta must be finite and > 0, got " + detail::num(eta));
   require_steps(tau, "early_stopping_alpha_approx");
-  detail::require(tau >= 1, "early_stopping_alpha_approx: tau must be >= 1, got " + detail::num(tau));
+  REGCHECK_REQUIRE(tau >= 1, "early_stopping_alpha_approx: tau must be >= 1, got " + detail::num(tau));
   return 1.0 / (tau * eta);
 }
 
@@ -138,7 +138,7 @@ double early_stopping_approx_error_bound(double lambda, double eta, double tau) 
   require_rate(lambda, eta, "early_stopping_approx_error_bound");
   require_steps(tau, "early_stopping_approx_error_bound");
   const double x = eta * lambda;
-  detail::require(x < 1.0, "early_stopping_approx_error_bound: needs eta lambda < 1, got " + detail::num(x));
+  REGCHECK_REQUIRE(x < 1.0, "early_stopping_approx_error_bound: needs eta lambda < 1, got " + detail::num(x));
   const double u = tau * x;
   return x + u / (2.0 * (1.0 - x));
 }
@@ -146,18 +146,18 @@ double early_stopping_approx_error_bound(double lambda, double eta, double tau) 
 // ---- 7.10 -------------------------------------------------------------------------------------
 
 double ensemble_mse(double k, double v, double c) {
-  detail::require(std::isfinite(k) && k >= 1 && std::floor(k) == k, "ensemble_mse: k must be an integer >= 1, got " + detail::num(k));
-  detail::require(std::isfinite(v) && v >= 0, "ensemble_mse: v must be finite and >= 0, got " + detail::num(v));
-  detail::require(std::isfinite(c), "ensemble_mse: c must be finite, got " + detail::num(c));
+  REGCHECK_REQUIRE(std::isfinite(k) && k >= 1 && std::floor(k) == k, "ensemble_mse: k must be an integer >= 1, got " + detail::num(k));
+  REGCHECK_REQUIRE(std::isfinite(v) && v >= 0, "ensemble_mse: v must be finite and >= 0, got " + detail::num(v));
+  REGCHECK_REQUIRE(std::isfinite(c), "ensemble_mse: c must be finite, got " + detail::num(c));
   if (k == 1) return v;
-  detail::require(c <= v && c >= -v / (k - 1),
+  REGCHECK_REQUIRE(c <= v && c >= -v / (k - 1),
                   "ensemble_mse: c must be in [-v/(k-1), v] = [" + detail::num(-v / (k - 1)) + ", " + detail::num(v) +
                       "] for a PSD covariance, got " + detail::num(c));
   return v / k + (k - 1) * c / k;
 }
 
 double bootstrap_unique_fraction(double n) {
-  detail::require(std::isfinite(n) && n >= 1 && std::floor(n) == n,
+  REGCHECK_REQUIRE(std::isfinite(n) && n >= 1 && std::floor(n) == n,
                   "bootstrap_unique_fraction: n must be an integer >= 1, got " + detail::num(n));
   return -std::expm1(n * std::log1p(-1.0 / n));
 }
@@ -167,7 +167,7 @@ double bootstrap_unique_limit() { return -std::expm1(-1.0); }
 // ---- 7.11 -------------------------------------------------------------------------------------
 
 Eigen::VectorXd log_softmax(const Eigen::VectorXd& z) {
-  detail::require(z.size() >= 1, "log_softmax: z must have at least one entry");
+  REGCHECK_REQUIRE(z.size() >= 1, "log_softmax: z must have at least one entry");
   require_finite(z, "log_softmax: z");
   const double m = z.maxCoeff();
   const double lse = std::log((z.array() - m).exp().sum());
@@ -176,8 +176,8 @@ Eigen::VectorXd log_softmax(const Eigen::VectorXd& z) {
 
 Eigen::VectorXd weight_scaled_log_probs(const Eigen::MatrixXd& W, const Eigen::VectorXd& b, const Eigen::VectorXd& v,
                                         double p) {
-  detail::require(std::isfinite(p) && p >= 0 && p <= 1, "weight_scaled_log_probs: p must be in [0, 1], got " + detail::num(p));
-  detail::require(W.rows() == v.size() && W.cols() == b.size(),
+  REGCHECK_REQUIRE(std::isfinite(p) && p >= 0 && p <= 1, "weight_scaled_log_probs: p must be in [0, 1], got " + detail::num(p));
+  REGCHECK_REQUIRE(W.rows() == v.size() && W.cols() == b.size(),
                   "weight_scaled_log_probs: W is " + std::to_string(W.rows()) + "x" + std::to_string(W.cols()) +
                       " but v has " + std::to_string(v.size()) + " and b " + std::to_string(b.size()) + " entries");
   require_finite(W, "weight_scaled_log_probs: W");
@@ -189,13 +189,13 @@ Eigen::VectorXd weight_scaled_log_probs(const Eigen::MatrixXd& W, const Eigen::V
 // ---- 7.13 -------------------------------------------------------------------------------------
 
 double linear_adversarial_max(const Eigen::VectorXd& w, double eps) {
-  detail::require(std::isfinite(eps) && eps >= 0, "linear_adversarial_max: eps must be finite and >= 0, got " + detail::num(eps));
+  REGCHECK_REQUIRE(std::isfinite(eps) && eps >= 0, "linear_adversarial_max: eps must be finite and >= 0, got " + detail::num(eps));
   require_finite(w, "linear_adversarial_max: w");
   return eps * w.lpNorm<1>();
 }
 
 Eigen::VectorXd linear_adversarial_delta(const Eigen::VectorXd& w, double eps) {
-  detail::require(std::isfinite(eps) && eps >= 0, "linear_adversarial_delta: eps must be finite and >= 0, got " + detail::num(eps));
+  REGCHECK_REQUIRE(std::isfinite(eps) && eps >= 0, "linear_adversarial_delta: eps must be finite and >= 0, got " + detail::num(eps));
   require_finite(w, "linear_adversarial_delta: w");
   return (eps * w.array().sign()).matrix();
 }

@@ -13,13 +13,13 @@ namespace {
 constexpr double inv_2pi = 1.0 / (2.0 * std::numbers::pi);
 
 void require_p(double p, const char* fn) {
-  detail::require(p >= 0.0 && p <= 1.0, std::string(fn) + ": p must be in [0, 1], got " + detail::num(p));
+  REGCHECK_REQUIRE(p >= 0.0 && p <= 1.0, std::string(fn) + ": p must be in [0, 1], got " + detail::num(p));
 }
 void require_p_positive(double p, const char* fn) {
-  detail::require(p > 0.0 && p <= 1.0, std::string(fn) + ": p must be in (0, 1], got " + detail::num(p));
+  REGCHECK_REQUIRE(p > 0.0 && p <= 1.0, std::string(fn) + ": p must be in (0, 1], got " + detail::num(p));
 }
 void require_d(Eigen::Index d, const char* fn) {
-  detail::require(d >= 1 && d <= 20, std::string(fn) + ": exact enumeration needs 1 <= d <= 20, got d = " +
+  REGCHECK_REQUIRE(d >= 1 && d <= 20, std::string(fn) + ": exact enumeration needs 1 <= d <= 20, got d = " +
                                          std::to_string(d));
 }
 // Probability of a mask with k ones among d: p^k (1 - p)^(d - k).
@@ -29,19 +29,19 @@ long double mask_weight(double p, int k, int d) {
 }  // namespace
 
 double relu(double x) {
-  detail::require(!std::isnan(x), "relu: x is NaN");
+  REGCHECK_REQUIRE(!std::isnan(x), "relu: x is NaN");
   return x > 0.0 ? x : 0.0;
 }
 
 double leaky_relu(double x, double p) {
   require_p(p, "leaky_relu");
-  detail::require(!std::isnan(x), "leaky_relu: x is NaN");
+  REGCHECK_REQUIRE(!std::isnan(x), "leaky_relu: x is NaN");
   return x >= 0.0 ? x : (1.0 - p) * x;
 }
 
 Eigen::VectorXd train_activation(const Eigen::VectorXd& x, const Eigen::Matrix<bool, Eigen::Dynamic, 1>& mask,
                                  const Activation& f) {
-  detail::require(x.size() == mask.size(), "train_activation: x has " + std::to_string(x.size()) +
+  REGCHECK_REQUIRE(x.size() == mask.size(), "train_activation: x has " + std::to_string(x.size()) +
                                                " entries but the mask has " + std::to_string(mask.size()));
   // (I - P) x + P f(x), P = diag(mask): the literal eq. (3).
   const Eigen::VectorXd P = mask.cast<double>();
@@ -51,7 +51,7 @@ Eigen::VectorXd train_activation(const Eigen::VectorXd& x, const Eigen::Matrix<b
 }
 
 double train_relu_component(double x, bool P) {
-  detail::require(!std::isnan(x), "train_relu_component: x is NaN");
+  REGCHECK_REQUIRE(!std::isnan(x), "train_relu_component: x is NaN");
   return x >= 0.0 ? x : (1.0 - (P ? 1.0 : 0.0)) * x;
 }
 
@@ -80,20 +80,20 @@ void validate(const OneHidden& net) {
   const auto shape = [](const Eigen::MatrixXd& M) {
     return std::to_string(M.rows()) + "x" + std::to_string(M.cols());
   };
-  detail::require(net.W1.rows() >= 1 && net.W1.cols() >= 1, "OneHidden: W1 is empty (" + shape(net.W1) + ")");
-  detail::require(net.W1.cols() == net.x.size(), "OneHidden: W1 is " + shape(net.W1) + " but x has " +
+  REGCHECK_REQUIRE(net.W1.rows() >= 1 && net.W1.cols() >= 1, "OneHidden: W1 is empty (" + shape(net.W1) + ")");
+  REGCHECK_REQUIRE(net.W1.cols() == net.x.size(), "OneHidden: W1 is " + shape(net.W1) + " but x has " +
                                                      std::to_string(net.x.size()) + " entries");
-  detail::require(net.W2.cols() == net.W1.rows(), "OneHidden: W2 is " + shape(net.W2) + " but W1 is " + shape(net.W1));
-  detail::require(net.W2.rows() == net.y.size(), "OneHidden: W2 is " + shape(net.W2) + " but y has " +
+  REGCHECK_REQUIRE(net.W2.cols() == net.W1.rows(), "OneHidden: W2 is " + shape(net.W2) + " but W1 is " + shape(net.W1));
+  REGCHECK_REQUIRE(net.W2.rows() == net.y.size(), "OneHidden: W2 is " + shape(net.W2) + " but y has " +
                                                      std::to_string(net.y.size()) + " entries");
-  detail::require(net.W1.allFinite() && net.W2.allFinite() && net.x.allFinite() && net.y.allFinite(),
+  REGCHECK_REQUIRE(net.W1.allFinite() && net.W2.allFinite() && net.x.allFinite() && net.y.allFinite(),
                   "OneHidden: W1, W2, x, y must be finite");
 }
 
 double train_loss(const OneHidden& net, const Eigen::Matrix<bool, Eigen::Dynamic, 1>& mask) {
   validate(net);
   const Eigen::VectorXd v = net.W1 * net.x;
-  detail::require(mask.size() == v.size(), "train_loss: mask has " + std::to_string(mask.size()) +
+  REGCHECK_REQUIRE(mask.size() == v.size(), "train_loss: mask has " + std::to_string(mask.size()) +
                                                " entries, hidden width is " + std::to_string(v.size()));
   return (net.W2 * train_activation(v, mask, relu) - net.y).squaredNorm();
 }
@@ -152,24 +152,24 @@ double penalty_rhs_corrected(const OneHidden& net, double p) {
 
 double mean_x(double p, double sum_w) {
   require_p(p, "mean_x");
-  detail::require(std::isfinite(sum_w), "mean_x: sum_w must be finite, got " + detail::num(sum_w));
+  REGCHECK_REQUIRE(std::isfinite(sum_w), "mean_x: sum_w must be finite, got " + detail::num(sum_w));
   return p * sum_w / std::sqrt(2.0 * std::numbers::pi);
 }
 
 double var_train(double p, double sum_w2) {
   require_p(p, "var_train");
-  detail::require(std::isfinite(sum_w2) && sum_w2 >= 0, "var_train: sum_w2 must be finite and >= 0, got " + detail::num(sum_w2));
+  REGCHECK_REQUIRE(std::isfinite(sum_w2) && sum_w2 >= 0, "var_train: sum_w2 must be finite and >= 0, got " + detail::num(sum_w2));
   return sum_w2 * (1.0 - 0.5 * p - inv_2pi * p * p);
 }
 
 double var_test(double p, double sum_w2) {
   require_p(p, "var_test");
-  detail::require(std::isfinite(sum_w2) && sum_w2 >= 0, "var_test: sum_w2 must be finite and >= 0, got " + detail::num(sum_w2));
+  REGCHECK_REQUIRE(std::isfinite(sum_w2) && sum_w2 >= 0, "var_test: sum_w2 must be finite and >= 0, got " + detail::num(sum_w2));
   return sum_w2 * ((0.5 - inv_2pi) * p * p - p + 1.0);
 }
 
 double shift_ratio(double p) {
-  detail::require(p >= 0.0 && p <= 1.0, "shift_ratio: p must be in [0, 1], got " + detail::num(p));
+  REGCHECK_REQUIRE(p >= 0.0 && p <= 1.0, "shift_ratio: p must be in [0, 1], got " + detail::num(p));
   const double num = (0.5 - inv_2pi) * p * p - p + 1.0;
   const double den = 1.0 - 0.5 * p - inv_2pi * p * p;
   return num / den;

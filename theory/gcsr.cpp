@@ -8,7 +8,7 @@ namespace regcheck::theory::gcsr {
 std::string to_string(Penalty kind) { return kind == Penalty::L1 ? "L1" : "L2"; }
 
 double penalty(const Eigen::Ref<const Eigen::ArrayXd>& w, Penalty kind) {
-  detail::require(w.allFinite(), "penalty: w must be finite");
+  REGCHECK_REQUIRE(w.allFinite(), "penalty: w must be finite");
   return kind == Penalty::L2 ? w.square().sum() : w.abs().sum();
 }
 
@@ -23,12 +23,12 @@ double penalty_gradient(double w, Penalty kind) {
 
 Eigen::ArrayXd gd_update(const Eigen::Ref<const Eigen::ArrayXd>& w, const Eigen::Ref<const Eigen::ArrayXd>& dL_dw,
                          double alpha, double lambda, Penalty kind) {
-  detail::require(w.size() == dL_dw.size(), "gd_update: w and dL/dw sizes differ, got " + std::to_string(w.size()) +
+  REGCHECK_REQUIRE(w.size() == dL_dw.size(), "gd_update: w and dL/dw sizes differ, got " + std::to_string(w.size()) +
                                                 " and " + std::to_string(dL_dw.size()));
-  detail::require(std::isfinite(alpha) && alpha > 0, "gd_update: alpha must be finite and > 0, got " + detail::num(alpha));
-  detail::require(std::isfinite(lambda) && lambda >= 0,
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha > 0, "gd_update: alpha must be finite and > 0, got " + detail::num(alpha));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0,
                   "gd_update: lambda must be finite and >= 0, got " + detail::num(lambda));
-  detail::require(dL_dw.allFinite(), "gd_update: dL/dw must be finite");
+  REGCHECK_REQUIRE(dL_dw.allFinite(), "gd_update: dL/dw must be finite");
   Eigen::ArrayXd out(w.size());
   for (Eigen::Index i = 0; i < w.size(); ++i)
     out(i) = w(i) - alpha * (dL_dw(i) + lambda * penalty_gradient(w(i), kind));
@@ -37,15 +37,15 @@ Eigen::ArrayXd gd_update(const Eigen::Ref<const Eigen::ArrayXd>& w, const Eigen:
 
 namespace {
 void require_gauss_params(const char* fn, double lambda, double sg) {
-  detail::require(std::isfinite(lambda) && lambda >= 0,
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0,
                   std::string(fn) + ": lambda must be finite and >= 0, got " + detail::num(lambda));
-  detail::require(std::isfinite(sg) && sg > 0, std::string(fn) + ": sg must be finite and > 0, got " + detail::num(sg));
+  REGCHECK_REQUIRE(std::isfinite(sg) && sg > 0, std::string(fn) + ": sg must be finite and > 0, got " + detail::num(sg));
 }
 }  // namespace
 
 double expected_coherence_l2(double lambda, double sg, double sw) {
   require_gauss_params("expected_coherence_l2", lambda, sg);
-  detail::require(std::isfinite(sw) && sw >= 0, "expected_coherence_l2: sw must be finite and >= 0, got " + detail::num(sw));
+  REGCHECK_REQUIRE(std::isfinite(sw) && sw >= 0, "expected_coherence_l2: sw must be finite and >= 0, got " + detail::num(sw));
   // The ratio may overflow to +inf for tiny sg; atan(+inf) = pi/2 gives the limit 1/2 exactly.
   const double ratio = 2.0 * lambda * sw / sg;
   return 1.0 - std::atan(ratio) / std::numbers::pi;
@@ -59,7 +59,7 @@ double expected_coherence_l1(double lambda, double sg) {
 }
 
 ReluMlp ReluMlp::scaled(double s) const {
-  detail::require(std::isfinite(s), "ReluMlp::scaled: s must be finite, got " + detail::num(s));
+  REGCHECK_REQUIRE(std::isfinite(s), "ReluMlp::scaled: s must be finite, got " + detail::num(s));
   ReluMlp out;
   for (const Eigen::MatrixXd& w : W) out.W.push_back(s * w);
   return out;
@@ -67,16 +67,16 @@ ReluMlp ReluMlp::scaled(double s) const {
 
 namespace {
 void require_net(const ReluMlp& net, const Eigen::MatrixXd& X, const char* fn) {
-  detail::require(net.depth() >= 1, std::string(fn) + ": the net needs at least one layer");
+  REGCHECK_REQUIRE(net.depth() >= 1, std::string(fn) + ": the net needs at least one layer");
   Eigen::Index cols = X.rows();
   for (int l = 0; l < net.depth(); ++l) {
-    detail::require(net.W[l].cols() == cols, std::string(fn) + ": W_" + std::to_string(l + 1) + " has " +
+    REGCHECK_REQUIRE(net.W[l].cols() == cols, std::string(fn) + ": W_" + std::to_string(l + 1) + " has " +
                                                  std::to_string(net.W[l].cols()) + " columns, expected " +
                                                  std::to_string(cols));
-    detail::require(net.W[l].allFinite(), std::string(fn) + ": W_" + std::to_string(l + 1) + " must be finite");
+    REGCHECK_REQUIRE(net.W[l].allFinite(), std::string(fn) + ": W_" + std::to_string(l + 1) + " must be finite");
     cols = net.W[l].rows();
   }
-  detail::require(X.allFinite(), std::string(fn) + ": X must be finite");
+  REGCHECK_REQUIRE(X.allFinite(), std::string(fn) + ": X must be finite");
 }
 }  // namespace
 
@@ -96,13 +96,13 @@ MlpPass mlp_forward(const ReluMlp& net, const Eigen::MatrixXd& X) {
 
 double mlp_squared_loss(const ReluMlp& net, const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y) {
   const MlpPass p = mlp_forward(net, X);
-  detail::require(Y.rows() == p.a.back().rows() && Y.cols() == X.cols(), "mlp_squared_loss: Y has the wrong shape");
+  REGCHECK_REQUIRE(Y.rows() == p.a.back().rows() && Y.cols() == X.cols(), "mlp_squared_loss: Y has the wrong shape");
   return 0.5 * (p.a.back() - Y).squaredNorm();
 }
 
 std::vector<Eigen::MatrixXd> mlp_backward(const ReluMlp& net, const MlpPass& pass, const Eigen::MatrixXd& R) {
   const int L = net.depth();
-  detail::require(static_cast<int>(pass.z.size()) == L && R.rows() == pass.z.back().rows() &&
+  REGCHECK_REQUIRE(static_cast<int>(pass.z.size()) == L && R.rows() == pass.z.back().rows() &&
                       R.cols() == pass.z.back().cols(),
                   "mlp_backward: residual R has the wrong shape");
   std::vector<Eigen::MatrixXd> grad(static_cast<std::size_t>(L));
@@ -120,7 +120,7 @@ std::vector<Eigen::MatrixXd> mlp_backward(const ReluMlp& net, const MlpPass& pas
 std::vector<Eigen::MatrixXd> mlp_squared_loss_gradients(const ReluMlp& net, const Eigen::MatrixXd& X,
                                                         const Eigen::MatrixXd& Y) {
   const MlpPass p = mlp_forward(net, X);
-  detail::require(Y.rows() == p.a.back().rows() && Y.cols() == X.cols(),
+  REGCHECK_REQUIRE(Y.rows() == p.a.back().rows() && Y.cols() == X.cols(),
                   "mlp_squared_loss_gradients: Y has the wrong shape");
   return mlp_backward(net, p, p.a.back() - Y);
 }

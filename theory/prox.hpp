@@ -2,6 +2,8 @@
 // Proximal operators shared by the claim checks and the trainer (nets/ calls these; no copies).
 //
 // prox_{f}(y) = argmin_x 0.5 ||x - y||^2 + f(x).
+#include "theory/require.hpp"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -25,8 +27,8 @@ inline std::string num(double v) {
 // Soft thresholding, the prox of z|.| (gcsr eq. 10; Beck & Teboulle ISTA):
 //   S(a, z) = a - z if a > z;  a + z if a < -z;  0 otherwise.   z >= 0.
 inline double soft_threshold(double a, double z) {
-  detail::require(std::isfinite(a), "soft_threshold: y must be finite, got " + detail::num(a));
-  detail::require(std::isfinite(z) && z >= 0, "soft_threshold: t must be finite and >= 0, got " + detail::num(z));
+  REGCHECK_REQUIRE(std::isfinite(a), "soft_threshold: y must be finite, got " + detail::num(a));
+  REGCHECK_REQUIRE(std::isfinite(z) && z >= 0, "soft_threshold: t must be finite and >= 0, got " + detail::num(z));
   if (a > z) return a - z;
   if (a < -z) return a + z;
   return 0.0;
@@ -36,8 +38,8 @@ inline double soft_threshold(double a, double z) {
 //   prox(v) = max(0, 1 - tau / ||v||) v,   tau >= 0;  prox(0) = 0.
 template <class Derived>
 Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> group_prox(const Eigen::MatrixBase<Derived>& v, double tau) {
-  detail::require(std::isfinite(tau) && tau >= 0, "group_prox: tau must be finite and >= 0, got " + detail::num(tau));
-  detail::require(v.allFinite(), "group_prox: v must be finite");
+  REGCHECK_REQUIRE(std::isfinite(tau) && tau >= 0, "group_prox: tau must be finite and >= 0, got " + detail::num(tau));
+  REGCHECK_REQUIRE(v.allFinite(), "group_prox: v must be finite");
   const double norm = static_cast<double>(v.norm());
   if (norm <= tau) return Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1>::Zero(v.size());
   return (v * static_cast<typename Derived::Scalar>(1.0 - tau / norm)).eval();
@@ -45,8 +47,8 @@ Eigen::Matrix<typename Derived::Scalar, Eigen::Dynamic, 1> group_prox(const Eige
 
 // Transformed L1 penalty rho_a(x) = (a + 1)|x| / (a + |x|), a > 0 (tl1 eq. 12; Zhang & Xin).
 inline double tl1_penalty(double x, double a) {
-  detail::require(std::isfinite(x), "tl1_penalty: x must be finite, got " + detail::num(x));
-  detail::require(std::isfinite(a) && a > 0, "tl1_penalty: a must be finite and > 0, got " + detail::num(a));
+  REGCHECK_REQUIRE(std::isfinite(x), "tl1_penalty: x must be finite, got " + detail::num(x));
+  REGCHECK_REQUIRE(std::isfinite(a) && a > 0, "tl1_penalty: a must be finite and > 0, got " + detail::num(a));
   const double ax = std::abs(x);
   return (a + 1.0) * ax / (a + ax);
 }
@@ -55,8 +57,8 @@ inline double tl1_penalty(double x, double a) {
 //   t = lambda (a + 1) / a                 if lambda <= a^2 / (2 (a + 1))   (subcritical)
 //   t = sqrt(2 lambda (a + 1)) - a / 2     otherwise                        (supercritical)
 inline double tl1_threshold(double lambda, double a) {
-  detail::require(std::isfinite(lambda) && lambda >= 0, "tl1_threshold: lambda must be finite and >= 0, got " + detail::num(lambda));
-  detail::require(std::isfinite(a) && a > 0, "tl1_threshold: a must be finite and > 0, got " + detail::num(a));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "tl1_threshold: lambda must be finite and >= 0, got " + detail::num(lambda));
+  REGCHECK_REQUIRE(std::isfinite(a) && a > 0, "tl1_threshold: a must be finite and > 0, got " + detail::num(a));
   if (lambda <= a * a / (2.0 * (a + 1.0))) return lambda * (a + 1.0) / a;
   return std::sqrt(2.0 * lambda * (a + 1.0)) - a / 2.0;
 }
@@ -92,7 +94,7 @@ inline double tl1_prox_branch(double y, double lambda, double a) {
 // prox of lambda rho_a: 0 if |y| <= t, else g(y). At |y| = t in the supercritical regime both 0
 // and g(t) are global minimizers; this returns 0 (the sparser one).
 inline double tl1_prox(double y, double lambda, double a) {
-  detail::require(std::isfinite(y), "tl1_prox: y must be finite, got " + detail::num(y));
+  REGCHECK_REQUIRE(std::isfinite(y), "tl1_prox: y must be finite, got " + detail::num(y));
   const double t = tl1_threshold(lambda, a);
   if (std::abs(y) <= t) return 0.0;
   return tl1_prox_branch(y, lambda, a);

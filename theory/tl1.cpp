@@ -8,11 +8,11 @@
 namespace regcheck::theory::tl1 {
 
 double integrated_regularizer(const Eigen::MatrixXd& W, double lambda, double mu, double a) {
-  detail::require(std::isfinite(lambda) && lambda >= 0,
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0,
                   "integrated_regularizer: lambda must be finite and >= 0, got " + detail::num(lambda));
-  detail::require(mu >= 0 && mu <= 1, "integrated_regularizer: mu must be in [0, 1], got " + detail::num(mu));
-  detail::require(std::isfinite(a) && a > 0, "integrated_regularizer: a must be finite and > 0, got " + detail::num(a));
-  detail::require(W.allFinite(), "integrated_regularizer: W must be finite");
+  REGCHECK_REQUIRE(mu >= 0 && mu <= 1, "integrated_regularizer: mu must be in [0, 1], got " + detail::num(mu));
+  REGCHECK_REQUIRE(std::isfinite(a) && a > 0, "integrated_regularizer: a must be finite and > 0, got " + detail::num(a));
+  REGCHECK_REQUIRE(W.allFinite(), "integrated_regularizer: W must be finite");
   double tl1 = 0, group = 0;
   for (Eigen::Index i = 0; i < W.rows(); ++i) {
     for (Eigen::Index j = 0; j < W.cols(); ++j) tl1 += tl1_penalty(W(i, j), a);
@@ -22,8 +22,8 @@ double integrated_regularizer(const Eigen::MatrixXd& W, double lambda, double mu
 }
 
 double prox_objective(double x, double y, double lambda, double a) {
-  detail::require(std::isfinite(y), "prox_objective: y must be finite, got " + detail::num(y));
-  detail::require(std::isfinite(lambda) && lambda >= 0, "prox_objective: lambda must be finite and >= 0, got " + detail::num(lambda));
+  REGCHECK_REQUIRE(std::isfinite(y), "prox_objective: y must be finite, got " + detail::num(y));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "prox_objective: lambda must be finite and >= 0, got " + detail::num(lambda));
   return 0.5 * (x - y) * (x - y) + lambda * tl1_penalty(x, a);
 }
 

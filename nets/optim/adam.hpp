@@ -28,9 +28,9 @@ class Adam {
  public:
   Adam(std::vector<Param<T>*> params, AdamOptions opt) : params_(std::move(params)), opt_(opt) {
     check_finite_nonneg(opt.lr, "AdamOptions.lr");
-    detail::require(opt.beta1 >= 0 && opt.beta1 < 1, "AdamOptions.beta1 must be in [0, 1), got " + detail::num(opt.beta1));
-    detail::require(opt.beta2 >= 0 && opt.beta2 < 1, "AdamOptions.beta2 must be in [0, 1), got " + detail::num(opt.beta2));
-    detail::require(std::isfinite(opt.eps) && opt.eps > 0, "AdamOptions.eps must be finite and > 0, got " + detail::num(opt.eps));
+    REGCHECK_REQUIRE(opt.beta1 >= 0 && opt.beta1 < 1, "AdamOptions.beta1 must be in [0, 1), got " + detail::num(opt.beta1));
+    REGCHECK_REQUIRE(opt.beta2 >= 0 && opt.beta2 < 1, "AdamOptions.beta2 must be in [0, 1), got " + detail::num(opt.beta2));
+    REGCHECK_REQUIRE(std::isfinite(opt.eps) && opt.eps > 0, "AdamOptions.eps must be finite and > 0, got " + detail::num(opt.eps));
     check_finite_nonneg(opt.weight_decay, "AdamOptions.weight_decay");
     check_params(params_, "Adam");
     m_.resize(params_.size());

@@ -18,8 +18,8 @@ struct StepLR {
   double operator()(int epoch) const {
     check_finite_nonneg(lr0, "StepLR.lr0");
     check_finite_nonneg(gamma, "StepLR.gamma");
-    detail::require(step_size >= 1, "StepLR.step_size must be >= 1, got " + std::to_string(step_size));
-    detail::require(epoch >= 0, "StepLR: epoch must be >= 0, got " + std::to_string(epoch));
+    REGCHECK_REQUIRE(step_size >= 1, "StepLR.step_size must be >= 1, got " + std::to_string(step_size));
+    REGCHECK_REQUIRE(epoch >= 0, "StepLR: epoch must be >= 0, got " + std::to_string(epoch));
     return lr0 * std::pow(gamma, epoch / step_size);
   }
 };
@@ -31,9 +31,9 @@ struct MultiStepLR {
   double operator()(int epoch) const {
     check_finite_nonneg(lr0, "MultiStepLR.lr0");
     check_finite_nonneg(gamma, "MultiStepLR.gamma");
-    detail::require(epoch >= 0, "MultiStepLR: epoch must be >= 0, got " + std::to_string(epoch));
+    REGCHECK_REQUIRE(epoch >= 0, "MultiStepLR: epoch must be >= 0, got " + std::to_string(epoch));
     for (std::size_t k = 1; k < milestones.size(); ++k)
-      detail::require(milestones[k - 1] < milestones[k], "MultiStepLR.milestones must be strictly increasing, got " +
+      REGCHECK_REQUIRE(milestones[k - 1] < milestones[k], "MultiStepLR.milestones must be strictly increasing, got " +
                                                              std::to_string(milestones[k - 1]) + " then " + std::to_string(milestones[k]));
     const auto passed = std::upper_bound(milestones.begin(), milestones.end(), epoch) - milestones.begin();
     return lr0 * std::pow(gamma, static_cast<double>(passed));

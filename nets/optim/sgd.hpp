@@ -35,7 +35,7 @@ class Sgd {
     check_finite_nonneg(opt.momentum, "SgdOptions.momentum");
     check_finite_nonneg(opt.dampening, "SgdOptions.dampening");
     check_finite_nonneg(opt.weight_decay, "SgdOptions.weight_decay");
-    detail::require(!opt.nesterov || (opt.momentum > 0 && opt.dampening == 0),
+    REGCHECK_REQUIRE(!opt.nesterov || (opt.momentum > 0 && opt.dampening == 0),
                     "SgdOptions.nesterov needs momentum > 0 and dampening = 0, got momentum = " +
                         detail::num(opt.momentum) + ", dampening = " + detail::num(opt.dampening));
     check_params(params_, "Sgd");

@@ -6,10 +6,10 @@
 namespace regcheck::nets::regularize {
 
 double gcsr_lambda(const GcsrOptions& opt, double lambda, int epoch, const theory::gcsr::Coherence& pi) {
-  theory::detail::require(std::isfinite(lambda) && lambda >= 0, "gcsr_lambda: lambda must be finite and >= 0, got " + theory::detail::num(lambda));
-  theory::detail::require(epoch >= 0, "gcsr_lambda: epoch must be >= 0, got " + std::to_string(epoch));
-  theory::detail::require(opt.gamma >= 0, "GcsrOptions.gamma must be >= 0, got " + std::to_string(opt.gamma));
-  theory::detail::require(opt.mu >= 0 && opt.mu < 1, "GcsrOptions.mu must be in [0, 1), got " + theory::detail::num(opt.mu));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "gcsr_lambda: lambda must be finite and >= 0, got " + theory::detail::num(lambda));
+  REGCHECK_REQUIRE(epoch >= 0, "gcsr_lambda: epoch must be >= 0, got " + std::to_string(epoch));
+  REGCHECK_REQUIRE(opt.gamma >= 0, "GcsrOptions.gamma must be >= 0, got " + std::to_string(opt.gamma));
+  REGCHECK_REQUIRE(opt.mu >= 0 && opt.mu < 1, "GcsrOptions.mu must be in [0, 1), got " + theory::detail::num(opt.mu));
   switch (opt.mode) {
     case GcsrMode::Always: return lambda;
     case GcsrMode::Delayed: return epoch >= opt.gamma ? lambda : 0.0;                   // eq. 11

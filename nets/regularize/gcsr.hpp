@@ -34,7 +34,7 @@ theory::gcsr::Coherence coherence_rate(const std::vector<Param<T>*>& params, dou
   Eigen::Index at = 0;
   for (auto* p : params) {
     if (!p->is_weight) continue;
-    theory::detail::require(p->grad.size() == p->value.size(), "coherence_rate: grad of '" + p->name + "' has " +
+    REGCHECK_REQUIRE(p->grad.size() == p->value.size(), "coherence_rate: grad of '" + p->name + "' has " +
                                                                    std::to_string(p->grad.size()) + " entries, value " +
                                                                    std::to_string(p->value.size()));
     g.segment(at, p->value.size()) = p->grad.reshaped().array();

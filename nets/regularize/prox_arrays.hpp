@@ -43,7 +43,7 @@ void group_prox_rows_inplace(Eigen::MatrixBase<Derived>& W, double tau) {
 // Returns theta (0 for v = 0); the soft threshold itself is theory::soft_threshold.
 template <class Derived>
 double exclusive_threshold(const Eigen::MatrixBase<Derived>& v, double tau) {
-  detail::require(std::isfinite(tau) && tau >= 0, "exclusive_threshold: tau must be finite and >= 0, got " + detail::num(tau));
+  REGCHECK_REQUIRE(std::isfinite(tau) && tau >= 0, "exclusive_threshold: tau must be finite and >= 0, got " + detail::num(tau));
   std::vector<double> m(static_cast<std::size_t>(v.size()));
   for (Eigen::Index i = 0; i < v.size(); ++i) m[static_cast<std::size_t>(i)] = std::abs(static_cast<double>(v(i)));
   std::sort(m.begin(), m.end(), std::greater<>());
@@ -65,7 +65,7 @@ double exclusive_threshold(const Eigen::MatrixBase<Derived>& v, double tau) {
 //                  threshold tau ||v||_1 >= theta); tests measure the difference.
 template <class Derived>
 void exclusive_prox_rows_inplace(Eigen::MatrixBase<Derived>& W, double tau, bool exact) {
-  detail::require(std::isfinite(tau) && tau >= 0, "exclusive_prox: tau must be finite and >= 0, got " + detail::num(tau));
+  REGCHECK_REQUIRE(std::isfinite(tau) && tau >= 0, "exclusive_prox: tau must be finite and >= 0, got " + detail::num(tau));
   for (Eigen::Index r = 0; r < W.rows(); ++r) {
     const double theta = exact ? exclusive_threshold(W.row(r), tau)
                                : tau * static_cast<double>(W.row(r).template lpNorm<1>());

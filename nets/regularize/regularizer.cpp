@@ -27,8 +27,8 @@ Kind kind_from_string(const std::string& s) {
 }
 
 std::vector<double> mu_linear(int layers, double mu_first, double mu_last) {
-  detail::require(layers >= 1, "mu_linear: layers must be >= 1, got " + std::to_string(layers));
-  detail::require(mu_first >= 0 && mu_first <= 1 && mu_last >= 0 && mu_last <= 1,
+  REGCHECK_REQUIRE(layers >= 1, "mu_linear: layers must be >= 1, got " + std::to_string(layers));
+  REGCHECK_REQUIRE(mu_first >= 0 && mu_first <= 1 && mu_last >= 0 && mu_last <= 1,
                   "mu_linear: mu_first and mu_last must be in [0, 1], got " + detail::num(mu_first) + " and " + detail::num(mu_last));
   std::vector<double> mu(static_cast<std::size_t>(layers));
   for (int l = 0; l < layers; ++l)

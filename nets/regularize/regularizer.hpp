@@ -64,7 +64,7 @@ class Regularizer {
     std::set<int> layers;
     for (auto* p : params)
       if (p->is_weight) layers.insert(p->layer);
-    detail::require(opt_.mu.size() == 1 || opt_.mu.size() == layers.size(),
+    REGCHECK_REQUIRE(opt_.mu.size() == 1 || opt_.mu.size() == layers.size(),
                     "RegularizerOptions.mu must have 1 value or one per weight layer (" + std::to_string(layers.size()) +
                         "), got " + std::to_string(opt_.mu.size()));
     std::vector<double> out(params.size(), NAN);
@@ -101,7 +101,7 @@ class Regularizer {
   // None, L2 and lambda = 0.
   void prox(const std::vector<Param<T>*>& params, double lr, double lambda) const {
     check_lambda(lambda);
-    detail::require(std::isfinite(lr) && lr >= 0, "Regularizer::prox: lr must be finite and >= 0, got " + detail::num(lr));
+    REGCHECK_REQUIRE(std::isfinite(lr) && lr >= 0, "Regularizer::prox: lr must be finite and >= 0, got " + detail::num(lr));
     if (!is_proximal() || lambda == 0 || lr == 0) return;
     const auto mu = layer_mu(params);
     for (std::size_t i = 0; i < params.size(); ++i)
@@ -114,13 +114,13 @@ class Regularizer {
 
   void validate() const {
     check_lambda(opt_.lambda);
-    detail::require(std::isfinite(opt_.a) && opt_.a > 0, "RegularizerOptions.a must be finite and > 0, got " + detail::num(opt_.a));
-    detail::require(!opt_.mu.empty(), "RegularizerOptions.mu must not be empty");
+    REGCHECK_REQUIRE(std::isfinite(opt_.a) && opt_.a > 0, "RegularizerOptions.a must be finite and > 0, got " + detail::num(opt_.a));
+    REGCHECK_REQUIRE(!opt_.mu.empty(), "RegularizerOptions.mu must not be empty");
     for (double m : opt_.mu)
-      detail::require(m >= 0 && m <= 1, "RegularizerOptions.mu values must be in [0, 1], got " + detail::num(m));
+      REGCHECK_REQUIRE(m >= 0 && m <= 1, "RegularizerOptions.mu values must be in [0, 1], got " + detail::num(m));
   }
   static void check_lambda(double lambda) {
-    detail::require(std::isfinite(lambda) && lambda >= 0, "Regularizer: lambda must be finite and >= 0, got " + detail::num(lambda));
+    REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "Regularizer: lambda must be finite and >= 0, got " + detail::num(lambda));
   }
 
   static double group_sum(const Mat<T>& W, bool sqrt_size) {
