@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <exception>
 #include <map>
+#include <optional>
+#include <string>
 
 int main(int argc, char** argv) {
   using namespace regcheck::app;
@@ -21,6 +23,25 @@ int main(int argc, char** argv) {
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
 #endif
+  // An unknown subcommand name (`regcheck nope`, `regcheck eval nope`) would otherwise surface as
+  // CLI11's "A subcommand is required": name the value and what is allowed instead.
+  auto unknown_name = [](CLI::App* parent, const char* given, const std::string& what) -> std::optional<std::string> {
+    if (given[0] == '-') return std::nullopt;
+    std::string allowed;
+    for (const CLI::App* sub : parent->get_subcommands({})) {
+      if (sub->get_name() == given) return std::nullopt;
+      allowed += (allowed.empty() ? "" : ", ") + sub->get_name();
+    }
+    return fmt::format("{} '{}' is unknown (allowed: {})", what, given, allowed);
+  };
+  std::optional<std::string> unknown;
+  if (argc >= 2) unknown = unknown_name(&app, argv[1], "command");
+  if (!unknown && argc >= 3 && std::string(argv[1]) == "eval")
+    unknown = unknown_name(app.get_subcommand("eval"), argv[2], "eval: function");
+  if (unknown) {
+    std::fprintf(stderr, "regcheck: error: %s\n", unknown->c_str());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

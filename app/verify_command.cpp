@@ -32,7 +32,7 @@ std::string fmt_num(const std::optional<double>& v) { return v ? fmt::format("{:
 
 std::string estimate_cell(const claims::ClaimResult& r) {
   if (r.estimate && r.ci_lo && r.ci_hi) return fmt::format("{:.6g} [{:.6g}, {:.6g}]", *r.estimate, *r.ci_lo, *r.ci_hi);
-  if (r.max_error) return fmt::format("max err {:.3g}", *r.max_error);
+  if (r.error_to_tolerance) return fmt::format("err/tol {:.3g}", *r.error_to_tolerance);
   return fmt_num(r.estimate);
 }
 
@@ -71,7 +71,7 @@ int run_verify(const VerifyOptions& o) {
 
   fmt::print("regcheck verify: {} claims, seed {}, threads {}, family-wise alpha {:g} ({:.3g} per Monte Carlo test, Bonferroni over {})\n",
              selected.size(), ctx.seed, ctx.threads, ctx.alpha_total, ctx.alpha_per_test, reg.total_mc_tests());
-  fmt::print("{:<40} {:<28} {:<12} {:<36} {:<13} {:<11} {:>8}\n", "ID", "method", "theory", "estimate [CI] / max error",
+  fmt::print("{:<40} {:<28} {:<12} {:<36} {:<13} {:<11} {:>8}\n", "ID", "method", "theory", "estimate [CI] / worst err/tol",
              "verdict", "detectable", "seconds");
   nlohmann::json results = nlohmann::json::array();
   int mismatches = 0;

@@ -81,7 +81,8 @@ TEST(Stream, NormalHasUnitMomentsAtCalibratedLevel) {
 
 // Welford against the two-pass formula on data with a large offset, where E[x^2] - E[x]^2 loses
 // all digits (offset 1e8, spread <= 1: the naive form cancels 16 digits). Tolerance: the running
-// mean carries an absolute rounding error e <= n eps |offset|; the squared deviations then err by
+// mean carries an absolute rounding error e <= n eps |offset| (so does the two-pass mean: the
+// two may differ by 2e; seen: 6 ulps of 1e8 at n = 113); the squared deviations then err by
 // about 2 e sqrt(var) + e^2 each, so we allow 8 n eps |offset| (sqrt(var) + n eps |offset|).
 RC_GTEST_PROP(Welford, MatchesTwoPassWithLargeOffset, ()) {
   const auto raw = *rc::gen::container<std::vector<int>>(*rc::gen::inRange<std::size_t>(2, 300), rc::gen::inRange(-1000000, 1000000));
@@ -90,8 +91,8 @@ RC_GTEST_PROP(Welford, MatchesTwoPassWithLargeOffset, ()) {
   Welford w;
   for (double v : x) w.add(v);
   const auto [m, var] = two_pass(x);
-  RC_ASSERT(std::abs(w.mean() - m) <= 4 * eps * 1e8);
   const double e = static_cast<double>(x.size()) * eps * 1e8;
+  RC_ASSERT(std::abs(w.mean() - m) <= 2 * e);  // both means carry <= n eps |offset|
   RC_ASSERT(std::abs(w.variance() - var) <= 8 * e * (std::sqrt(var) + e));
 }
 

@@ -2,6 +2,9 @@
 
 #include "claims/core/mc_check.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 namespace regcheck::claims {
 
 CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha) {
@@ -30,6 +33,13 @@ void summarize(ClaimResult& r) {
     any_inconclusive |= c.verdict == Verdict::Inconclusive;
   }
   r.alpha = alpha;
+  r.error_to_tolerance.reset();
+  for (const CheckRecord& c : r.checks) {
+    if (c.method == "monte-carlo" || c.method == "power-self-test" || !c.max_error || !c.tolerance) continue;
+    const double q = *c.tolerance > 0 ? *c.max_error / *c.tolerance
+                     : *c.max_error > 0 || std::isnan(*c.max_error) ? INFINITY : 0.0;
+    r.error_to_tolerance = std::max(r.error_to_tolerance.value_or(0.0), std::isnan(q) ? INFINITY : q);
+  }
   if (r.checks.empty()) {
     r.verdict = Verdict::Inconclusive;  // nothing was checked: never a silent HOLDS
   } else if (any_error) {
@@ -88,6 +98,7 @@ nlohmann::json to_json(const ClaimResult& r) {
   put(j, "ci_lo", r.ci_lo);
   put(j, "ci_hi", r.ci_hi);
   put(j, "max_error", r.max_error);
+  put(j, "error_to_tolerance", r.error_to_tolerance);
   put(j, "detectable_deviation", r.detectable_deviation);
   j["verdict"] = sim::to_string(r.verdict);
   j["expected"] = sim::to_string(r.expected);

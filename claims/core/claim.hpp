@@ -51,6 +51,10 @@ struct CheckRecord {
 struct ClaimResult {
   std::string id, source, method, statement;
   std::optional<double> theory, estimate, ci_lo, ci_hi, max_error, detectable_deviation;
+  // Largest max_error / tolerance over the exact, closed-form and property sub-checks (set by
+  // summarize): <= 1 means every such sub-check passed its stated tolerance. A sub-check with
+  // tolerance 0 (a count of violations) contributes 0 or +inf.
+  std::optional<double> error_to_tolerance;
   std::string theory_text;  // printable theory value when not a single number
   Verdict verdict = Verdict::Inconclusive;
   Verdict expected = Verdict::Holds;
