@@ -43,25 +43,36 @@ class Sgd {
   }
 
   // One update of every parameter from its current grad.
+  // Fused: one pass over (p, g, buf) per parameter, no temporaries. The step is memory bound
+  // (5 float streams per weight; the x sin x net has ~1e6 weights and 20 samples per step), so
+  // PyTorch's formula above is evaluated per element in registers; large tensors are split
+  // across OpenMP threads (elementwise: the result does not depend on the thread count).
   void step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
       Param<T>& p = *params_[i];
       check_grad_shape(p, "Sgd::step");
-      Mat<T> d_p = p.grad;
-      if (opt_.weight_decay != 0 && (p.is_weight || opt_.decay_non_weights))
-        d_p += static_cast<T>(opt_.weight_decay) * p.value;
-      if (opt_.momentum != 0) {
-        if (buf_[i].size() == 0) {
-          buf_[i] = d_p;
-        } else {
-          buf_[i] = static_cast<T>(opt_.momentum) * buf_[i] + static_cast<T>(1.0 - opt_.dampening) * d_p;
+      const bool first = buf_[i].size() == 0;
+      if (opt_.momentum != 0 && first) buf_[i].resize(p.value.rows(), p.value.cols());
+      const T wd = (opt_.weight_decay != 0 && (p.is_weight || opt_.decay_non_weights)) ? static_cast<T>(opt_.weight_decay)
+                                                                                        : T(0);
+      const T lr = static_cast<T>(opt_.lr), m = static_cast<T>(opt_.momentum),
+              damp = static_cast<T>(1.0 - opt_.dampening);
+      const bool momentum = opt_.momentum != 0, nesterov = opt_.nesterov;
+      T* __restrict w = p.value.data();
+      const T* __restrict g = p.grad.data();
+      T* __restrict b = momentum ? buf_[i].data() : nullptr;
+      const long n = static_cast<long>(p.value.size());
+#pragma omp parallel for simd schedule(static) if (n >= (1L << 16))
+      for (long k = 0; k < n; ++k) {
+        const T d_p = wd != T(0) ? g[k] + wd * w[k] : g[k];
+        if (!momentum) {
+          w[k] -= lr * d_p;
+          continue;
         }
-        if (opt_.nesterov)
-          d_p += static_cast<T>(opt_.momentum) * buf_[i];
-        else
-          d_p = buf_[i];
+        const T buf = first ? d_p : m * b[k] + damp * d_p;  // torch.clone(d_p) on the first step
+        b[k] = buf;
+        w[k] -= lr * (nesterov ? d_p + m * buf : buf);
       }
-      p.value -= static_cast<T>(opt_.lr) * d_p;
     }
   }
 
