@@ -290,6 +290,31 @@ TEST(NetsTrainCli, TrainWritesHistoryAndHonoursOverrides) {
 
 // ---- the errors that must be raised ----
 
+// variance_probe: with Drop-Activation at keep probability p = 1 the train and eval modes are the
+// same function, so the probed variances must agree exactly (ratio 1); at p = 0.5 the train-mode
+// variance of the layer's output is larger (the masks add variance: eq. 15 gives 0.824 for iid
+// Gaussian inputs), so the ratio must fall clearly below 1.
+TEST(NetsTrain, VarianceProbeMeasuresTheTrainEvalShift) {
+  auto run = [](double p) {
+    json j = separable_config();
+    j["model"]["layers"] = json::parse(R"([{"type": "dense", "out": 32}, {"type": "drop_activation", "p": 0.5},
+                                            {"type": "dense", "out": 16}, {"type": "relu"}, {"type": "dense", "out": 3}])");
+    j["model"]["layers"][1]["p"] = p;
+    j["variance_probe"] = {{"layer", 2}, {"examples", 200}};
+    j["epochs"] = 2;
+    Trainer t(parse_config(j));
+    t.run();
+    return history_json(t).at("epochs")[1].at("variance_probe");
+  };
+  const json same = run(1.0), shifted = run(0.5);
+  ASSERT_EQ(same.at("var_train").size(), 16u);
+  EXPECT_EQ(same.at("var_train"), same.at("var_eval"));
+  EXPECT_EQ(same.at("shift_ratio_mean").get<double>(), 1.0);
+  const double r = shifted.at("shift_ratio_mean").get<double>();
+  EXPECT_GT(r, 0.3);
+  EXPECT_LT(r, 0.95) << "the Drop-Activation masks at p = 0.5 must raise the train-mode variance";
+}
+
 TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   const json ok = separable_config();
   auto with = [&](const std::function<void(json&)>& f) {
@@ -318,6 +343,10 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   expect_error(with([](json& j) { j["optimizer"]["type"] = "rmsprop"; }), "optimizer.type: unknown optimizer 'rmsprop' (allowed: sgd, adam)");
   expect_error(with([](json& j) { j["batch_size"] = 0; }), "batch_size: value 0 is out of range (allowed: batch_size >= 1)");
   expect_error(with([](json& j) { j["epochs"] = 0; }), "epochs: value 0 is out of range");
+  expect_error(with([](json& j) { j["variance_probe"] = {{"layer", 3}}; }),
+               "variance_probe.layer: value 3 is out of range (allowed: 0..2 (an index into model.layers))");
+  expect_error(with([](json& j) { j["variance_probe"] = {{"examples", 100}}; }), "variance_probe.layer: missing");
+  expect_error(with([](json& j) { j["variance_probe"] = {{"layer", 0}, {"examples", 1}}; }), "variance_probe.examples: value 1 is out of range");
   expect_error(with([](json& j) { j["epochs"] = "ten"; }), "epochs: expected an integer, got \"ten\"");
   expect_error(with([](json& j) { j["epoch"] = 3; }), "epoch: unknown field (allowed: description, model, data, loss,");
   expect_error(with([](json& j) { j["threads"] = 999; }), "threads: value 999 is out of range");

@@ -372,6 +372,15 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
       c.gcsr.penalty = c.regularizers[0].options.kind == Kind::L1 ? theory::gcsr::Penalty::L1 : theory::gcsr::Penalty::L2;
     }
   }
+  if (o.has("variance_probe")) {
+    Obj v(o.at("variance_probe"), "variance_probe");
+    const long n_layers = static_cast<long>(c.model.layers.size());
+    c.variance_probe.layer = static_cast<int>(
+        v.integer("layer", -1, 0, std::max(0L, n_layers - 1), fmt::format("0..{} (an index into model.layers)", n_layers - 1)));
+    if (c.variance_probe.layer < 0) field_error("variance_probe.layer", "missing (allowed: an index into model.layers)");
+    c.variance_probe.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
+    v.done();
+  }
   c.epochs = static_cast<int>(o.integer("epochs", 10, 1, 1000000, "1..1000000"));
   c.batch_size = o.integer("batch_size", 128, 1, kMaxWidth * 64, "batch_size >= 1");
   c.eval_batch_size = o.integer("eval_batch_size", 1000, 1, kMaxWidth * 64, "eval_batch_size >= 1");

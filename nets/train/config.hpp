@@ -99,8 +99,17 @@ struct GcsrSpec {
   theory::gcsr::Penalty penalty = theory::gcsr::Penalty::L1;  // dOmega of pi (gated); from the regularizer kind
 };
 
+// Per-epoch measurement of the per-channel output variance of one layer in train and in eval
+// mode (the "variance shift" of Drop-Activation sec. 5.2 / fig. 6), on the first `examples`
+// test examples (training examples when there is no test set).
+struct VarianceProbeSpec {
+  int layer = -1;          // index into model.layers (top level); -1 = no probe
+  long examples = 512;
+};
+
 struct TrainConfig {
   ModelSpec model;
+  VarianceProbeSpec variance_probe;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;

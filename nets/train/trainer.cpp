@@ -63,6 +63,14 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
     for (double v : m.pi_steps) p.push_back(num_or_null(v));
     j["pi"] = {{"mean", num_or_null(m.pi_mean)}, {"steps", p}};
   }
+  if (m.probe_var_train.size() > 0) {
+    nlohmann::json tr = nlohmann::json::array(), ev = nlohmann::json::array();
+    for (Eigen::Index c = 0; c < m.probe_var_train.size(); ++c) {
+      tr.push_back(num_or_null(m.probe_var_train(c)));
+      ev.push_back(num_or_null(m.probe_var_eval(c)));
+    }
+    j["variance_probe"] = {{"var_train", tr}, {"var_eval", ev}, {"shift_ratio_mean", num_or_null(m.probe_shift_ratio)}};
+  }
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
@@ -139,6 +147,27 @@ double Trainer::loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits)
     return l;
   }
   return mean_squared_error(z, yb_, dz_);
+}
+
+// Train- and eval-mode variances of the probed layer's channels on the same examples; train mode
+// draws its masks for step t = step_ (the next step's index, never used by an update yet) and
+// leaves batch-norm running averages untouched (channel_output_variance).
+void Trainer::probe_variance(EpochMetrics& m) {
+  const Dataset& ds = data_.test.size() > 0 ? data_.test : data_.train;
+  const std::size_t n = static_cast<std::size_t>(std::min<Eigen::Index>(cfg_.variance_probe.examples, ds.size()));
+  std::vector<Eigen::Index> idx(n);
+  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
+  Act<float> xp, yp;
+  std::vector<int> lp;
+  gather(ds, idx, 0, n, xp, yp, lp);
+  const auto layer = static_cast<std::size_t>(cfg_.variance_probe.layer);
+  m.probe_var_train = channel_output_variance(*model_, layer, xp, {.train = true, .seed = cfg_.seed, .step = step_});
+  m.probe_var_eval = channel_output_variance(*model_, layer, xp, {.train = false, .seed = cfg_.seed, .step = step_});
+  double sum = 0;
+  int k = 0;
+  for (Eigen::Index c = 0; c < m.probe_var_train.size(); ++c)
+    if (m.probe_var_train(c) > 0) sum += m.probe_var_eval(c) / m.probe_var_train(c), ++k;
+  m.probe_shift_ratio = k > 0 ? sum / k : NAN;
 }
 
 std::pair<double, double> Trainer::evaluate(const Dataset& ds) {
@@ -229,6 +258,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   m.sparsity = weight_sparsity(params_);
   m.neurons_removed = neurons_removed(params_);
   m.cost = network_cost(*model_);
+  if (cfg_.variance_probe.layer >= 0) probe_variance(m);
   history_.push_back(std::move(m));
   return history_.back();
 }

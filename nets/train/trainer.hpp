@@ -41,6 +41,10 @@ struct EpochMetrics {
   double pi_mean = NAN;          // mean of the finite pi_steps
   long steps = 0, regularized_steps = 0;  // steps in which the regularizers were imposed
   double seconds = 0, samples_per_s = 0;  // training time of the epoch (evaluation excluded)
+  // variance_probe: per-channel output variance of the probed layer, train and eval mode, and the
+  // mean over channels of eval / train (channels with zero train variance left out; NaN if none).
+  Eigen::VectorXd probe_var_train, probe_var_eval;
+  double probe_shift_ratio = NAN;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -87,6 +91,7 @@ class Trainer {
   };
   void set_lr(double lr);
   void optimizer_step();
+  void probe_variance(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
 
   TrainConfig cfg_;
