@@ -355,7 +355,7 @@ ClaimResult check_l1_diagonal(const CheckContext& ctx) {
     const VectorXd w = dl::l1_diagonal_solution(gamma, w_star, beta);
     const std::string where = fmt::format("instance {}: gamma={}, w*={}, beta={:.4g}, w={}", i, vec_str(gamma),
                                           vec_str(w_star), beta, vec_str(w));
-    double kkt = 0, kkt_tol = 0, brent_gap = 0, brent_tol = 0;
+    double kkt = 0, brent_gap = 0;  // worst ratios to the per-coordinate tolerances below
     for (int j = 0; j < n; ++j) {
       const double g = gamma[j], a = w_star[j];
       // Subgradient optimality of (1/2) g (w - a)^2 + beta |w| (sufficient: strictly convex):
