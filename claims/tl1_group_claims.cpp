@@ -196,7 +196,10 @@ ClaimResult check_composition(const CheckContext& ctx) {
     const Vec xD = tl1_vec(theory::group_prox(v, beta), alpha, a);
     // |x_i| <= |v_i| at the minimizer (clipping lowers every term), so the box is [-|v|_inf, |v|_inf].
     const double R = v.lpNorm<Eigen::Infinity>() + 1e-12;
-    const int n = d == 2 ? 41 : 21;
+    // Grid spacing 2R/(n-1) at most ~a (TL1's penalty changes on the scale a near 0), within
+    // 21..41 points per axis in 3-D and 41..121 in 2-D.
+    const int n_a = static_cast<int>(std::ceil(2 * R / a)) + 1;
+    const int n = d == 2 ? std::clamp(n_a, 41, 121) : std::clamp(n_a, 21, 41);
     const auto b1 = tl1num::brute_min_nd(F_l1, d, R, n, 4, 1e-10 * R);
     const auto b2 = tl1num::brute_min_nd(F_tl1, d, R, n, 4, 1e-10 * R);
     I& it = in[i];
