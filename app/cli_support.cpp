@@ -79,4 +79,14 @@ void write_atomically(const std::string& path, const std::string& content) {
   }
 }
 
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](const std::string& v) {
+        const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
+        const bool fits = v.size() < 20 || (v.size() == 20 && v <= "18446744073709551615");
+        return digits && fits ? std::string() : "value '" + v + "' is not allowed (allowed: an integer 0..18446744073709551615)";
+      },
+      "UINT64");
+}
+
 }  // namespace regcheck::app

@@ -1,6 +1,8 @@
 #pragma once
 // Small pieces every regcheck command uses: the usage error (exit 2), value validation, and
 // atomic file output (temporary file + rename, so no half-written file is ever left behind).
+#include <CLI/CLI.hpp>
+
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -15,6 +17,9 @@ struct UsageError : std::runtime_error {
 
 // Throws UsageError("--name: value V is not allowed (allowed: ...)") unless lo <= v <= hi.
 void require_range(const std::string& flag, double v, double lo, double hi, const std::string& allowed);
+// CLI11 check for --seed: decimal digits only, 0..2^64-1 (a sign, exponent or overflow is
+// refused with the value and the allowed range named).
+CLI::Validator seed_validator();
 // Parses "1,2,3" into finite numbers; throws UsageError naming the flag and the bad item.
 std::vector<double> parse_number_list(const std::string& flag, const std::string& text);
 

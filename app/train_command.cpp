@@ -144,13 +144,7 @@ Runner add_train_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("train", "Train a model from a JSON config (see nets/configs/README.md)");
   cmd->add_option("--config", o->config, "JSON config file (model, data, optimizer, regularizer, ...)")->required();
   cmd->add_option("--seed", o->seed, "Override the config's seed, 0..2^64-1 (results are a function of the seed alone)")
-      ->check(CLI::Validator(
-          [](const std::string& v) {
-            const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-            const bool fits = v.size() < 20 || (v.size() == 20 && v <= "18446744073709551615");
-            return digits && fits ? std::string() : "value '" + v + "' is not allowed (allowed: an integer 0..18446744073709551615)";
-          },
-          "UINT64"));
+      ->check(seed_validator());
   cmd->add_option("--threads", o->threads, "Override the config's threads (1..256); results do not depend on it");
   cmd->add_option("--epochs", o->epochs, "Override the config's number of epochs (1..1000000)");
   cmd->add_option("--json", o->json, "Write the per-epoch metrics history as JSON (atomically, after every epoch)");

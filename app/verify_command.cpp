@@ -122,13 +122,7 @@ Runner add_verify_command(CLI::App& app) {
   cmd->add_option("--source", o->sources, "Only this source (repeatable)")
       ->check(CLI::IsMember({"dropact", "gcsr", "tl1", "dlbook"}));
   cmd->add_option("--seed", o->seed, "Random seed, 0..2^64-1 (results are a function of the seed alone)")
-      ->check(CLI::Validator(
-          [](const std::string& v) {
-            const bool digits = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos;
-            const bool fits = v.size() < 20 || (v.size() == 20 && v <= "18446744073709551615");
-            return digits && fits ? std::string() : "value '" + v + "' is not allowed (allowed: an integer 0..18446744073709551615)";
-          },
-          "UINT64"));
+      ->check(seed_validator());
   cmd->add_option("--threads", o->threads, "Threads (1..256; default: all cores); results do not depend on it");
   cmd->add_option("--alpha", o->alpha, "Family-wise false-FAIL probability of the run, in (0, 0.5]");
   cmd->add_option("--json", o->json, "Write the results as JSON to this file (atomically)");

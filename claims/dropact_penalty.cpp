@@ -136,12 +136,9 @@ td::OneHidden smallest_net() {
   return net;
 }
 
-}  // namespace
-
-ClaimResult prop5_1_penalty(const CheckContext& ctx) {
-  ClaimResult r;
-  const std::string id = "dropact.prop5_1.penalty";
-  const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_printed);
+// The exact-enumeration sub-check, shared by the printed and the corrected claim; fail_prefix
+// introduces the smallest failing instance in the detail.
+CheckRecord enumeration_record(const ExactSummary& ex, const std::string& fail_prefix) {
   CheckRecord c;
   c.name = fmt::format("exact: all 2^d masks, {} random instances, d = 1..12", ex.instances);
   c.method = "exact";
@@ -149,21 +146,36 @@ ClaimResult prop5_1_penalty(const CheckContext& ctx) {
   c.tolerance = 1.0;
   c.verdict = ex.failures == 0 ? Verdict::Holds : Verdict::Fails;
   c.detail = fmt::format("max_error is |LHS - RHS| / (8 (n_in+d+m) eps scale); {} of {} instances fail{}", ex.failures,
-                         ex.instances, ex.failures ? "; smallest-d failure: " + ex.smallest_fail : "");
-  r.checks.push_back(c);
+                         ex.instances, ex.failures ? fail_prefix + ex.smallest_fail : "");
+  return c;
+}
+
+// The smallest net (smallest_net) at p = 0.5: E_P loss `lhs` against one right-hand side `rhs`.
+CheckRecord smallest_net_record(std::string name, const td::OneHidden& net, double lhs, double rhs) {
+  CheckRecord h;
+  h.name = std::move(name);
+  h.method = "exact";
+  h.theory = rhs;
+  h.estimate = lhs;
+  h.max_error = std::abs(lhs - rhs);
+  h.tolerance = tolerance(net, 0.5);
+  h.verdict = *h.max_error <= *h.tolerance ? Verdict::Holds : Verdict::Fails;
+  return h;
+}
+
+}  // namespace
+
+ClaimResult prop5_1_penalty(const CheckContext& ctx) {
+  ClaimResult r;
+  const std::string id = "dropact.prop5_1.penalty";
+  const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_printed);
+  r.checks.push_back(enumeration_record(ex, "; smallest-d failure: "));
 
   const td::OneHidden small = smallest_net();
   const double lhs = td::expected_train_loss_exact(small, 0.5);
   const double printed = td::penalty_rhs_printed(small, 0.5);
   const double corrected = td::penalty_rhs_corrected(small, 0.5);
-  CheckRecord h;
-  h.name = "smallest counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5";
-  h.method = "exact";
-  h.theory = printed;
-  h.estimate = lhs;
-  h.max_error = std::abs(lhs - printed);
-  h.tolerance = tolerance(small, 0.5);
-  h.verdict = *h.max_error <= *h.tolerance ? Verdict::Holds : Verdict::Fails;
+  CheckRecord h = smallest_net_record("smallest counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5", small, lhs, printed);
   h.detail = fmt::format("E_P loss={} (all 4 masks), printed RHS={}, corrected RHS={}", lhs, printed, corrected);
   r.checks.push_back(h);
 
@@ -191,28 +203,12 @@ ClaimResult prop5_1_penalty_corrected(const CheckContext& ctx) {
   ClaimResult r;
   const std::string id = "dropact.prop5_1.penalty.corrected";
   const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_corrected);
-  CheckRecord c;
-  c.name = fmt::format("exact: all 2^d masks, {} random instances, d = 1..12", ex.instances);
-  c.method = "exact";
-  c.max_error = ex.worst_ratio;
-  c.tolerance = 1.0;
-  c.verdict = ex.failures == 0 ? Verdict::Holds : Verdict::Fails;
-  c.detail = fmt::format("max_error is |LHS - RHS| / (8 (n_in+d+m) eps scale); {} of {} instances fail{}", ex.failures,
-                         ex.instances, ex.failures ? "; " + ex.smallest_fail : "");
-  r.checks.push_back(c);
+  r.checks.push_back(enumeration_record(ex, "; "));
 
   const td::OneHidden small = smallest_net();
-  const double lhs = td::expected_train_loss_exact(small, 0.5);
-  const double corrected = td::penalty_rhs_corrected(small, 0.5);
-  CheckRecord h;
-  h.name = "the printed claim's counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5";
-  h.method = "exact";
-  h.theory = corrected;
-  h.estimate = lhs;
-  h.max_error = std::abs(lhs - corrected);
-  h.tolerance = tolerance(small, 0.5);
-  h.verdict = *h.max_error <= *h.tolerance ? Verdict::Holds : Verdict::Fails;
-  r.checks.push_back(h);
+  r.checks.push_back(smallest_net_record("the printed claim's counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5",
+                                         small, td::expected_train_loss_exact(small, 0.5),
+                                         td::penalty_rhs_corrected(small, 0.5)));
 
   double rhs_mc = 0, mag = 0;
   for (CheckRecord& rec : mc_large_d(ctx, id, td::penalty_rhs_corrected, &rhs_mc, &mag)) r.checks.push_back(rec);

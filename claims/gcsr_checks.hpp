@@ -22,17 +22,12 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx);
 inline constexpr int kRandomHalfTests = 4;
 inline constexpr int kClosedFormTests = 18;  // 9 grid points for L2 + 9 for L1
 
-// A deterministic sub-check: the largest error against its tolerance.
-inline CheckRecord exact_record(std::string name, std::string method, double max_error, double tolerance,
-                                std::string detail) {
-  CheckRecord c;
-  c.name = std::move(name);
-  c.method = std::move(method);
-  c.max_error = max_error;
-  c.tolerance = tolerance;
-  c.verdict = max_error <= tolerance ? Verdict::Holds : Verdict::Fails;
-  c.detail = std::move(detail);
-  return c;
+// summarize(r), and for FAILS a counterexample listing every failing sub-check with its detail.
+inline void summarize_listing_failures(ClaimResult& r) {
+  summarize(r);
+  if (r.verdict == Verdict::Fails)
+    for (const CheckRecord& c : r.checks)
+      if (c.verdict == Verdict::Fails) r.counterexample += c.name + ": " + c.detail + "\n";
 }
 
 }  // namespace regcheck::claims::gcsr

@@ -106,7 +106,7 @@ ClaimResult check_eq9_coherence_rate(const CheckContext& ctx) {
     }
   }
   const auto rec = [&](const std::string& name, std::size_t bad, const std::string& what) {
-    r.checks.push_back(exact_record(name, "property", static_cast<double>(bad), 0.0,
+    r.checks.push_back(tolerance_record(name, "property", static_cast<double>(bad), 0.0,
                                     fmt::format("{} of {} random instances violate it{}", bad, kInstances,
                                                 bad ? "; first: " + first_bad : "") +
                                         what));
@@ -227,7 +227,7 @@ ClaimResult check_eq9_closed_form(const CheckContext& ctx) {
         const auto [quad, qerr] = quadrature_coherence(kind, lambda, sg, sw);
         const double qtol = 10.0 * qerr + 32.0 * eps;
         const std::string pname = fmt::format("{} lambda={} sg={} sw={}", k, lambda, sg, sw);
-        r.checks.push_back(exact_record(pname + ": closed form vs quadrature", "closed-form-vs-numerics",
+        r.checks.push_back(tolerance_record(pname + ": closed form vs quadrature", "closed-form-vs-numerics",
                                         std::abs(theory - quad), qtol,
                                         fmt::format("closed form {:.17g}, Gauss-Kronrod {:.17g}", theory, quad)));
         worst_quad = std::max(worst_quad, std::abs(theory - quad));
@@ -271,7 +271,7 @@ ClaimResult check_eq9_closed_form(const CheckContext& ctx) {
     limit_detail += fmt::format("lambda={:g}: |L2-1/2|={:.3g} (bound {:.3g}), |L1-1/2|={:.3g} (bound {:.3g}); ", lambda,
                                 d2, b2, d1, b1);
   }
-  r.checks.push_back(exact_record("limit 1/2 as lambda grows (sg = sw = 1)", "property", std::max(0.0, limit_excess), 0.0,
+  r.checks.push_back(tolerance_record("limit 1/2 as lambda grows (sg = sw = 1)", "property", std::max(0.0, limit_excess), 0.0,
                                   limit_detail));
   r.detectable_deviation = worst_dd;
   r.max_error = worst_quad;

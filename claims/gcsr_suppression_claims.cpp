@@ -192,18 +192,18 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx) {
     by_depth.push_back({{"depth", L}, {"claimed_grad_slope", L - 1}, {"min_slope_minus_claim", dmin},
                         {"max_slope_minus_claim", dmax}, {"max_weight_slope_deviation", wdev}});
   }
-  r.checks.push_back(exact_record(
+  r.checks.push_back(tolerance_record(
       "backprop (eq. 3-4) = exact central differences", "exact", worst_fd, 1.0,
       fmt::format("{} weights of 7 nets (depths 2..8), {} skipped at a ReLU kink; error in units of the rounding "
                   "bound{}",
                   fd_entries, fd_skipped, fd_where.empty() ? "" : "; worst: " + fd_where)));
-  r.checks.push_back(exact_record(
+  r.checks.push_back(tolerance_record(
       "log-log slope of ||dL/dW_l|| vs s equals L - 1", "exact", worst_grad, 1.0,
       fmt::format("{} layers of {} random nets per depth, depths 2..8, s = 2^-10..2^-26 (9 points); deviation in "
                   "units of the homogeneity bound + 1e-9; {} layers with identically zero gradient (dead ReLU paths) "
                   "excluded; worst: {}",
                   layers - zero_grad - out_of_range, kNetsPerDepth, zero_grad, grad_where)));
-  r.checks.push_back(exact_record("log-log slope of ||W_l|| vs s equals 1", "exact", worst_w, 1.0,
+  r.checks.push_back(tolerance_record("log-log slope of ||W_l|| vs s equals 1", "exact", worst_w, 1.0,
                                   fmt::format("deviation in units of 1-ulp log rounding; worst: {}", w_where)));
   if (out_of_range > 0) {
     CheckRecord c;
@@ -216,10 +216,7 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx) {
   r.max_error = worst_grad;
   r.extra["by_depth"] = by_depth;
   r.extra["zero_gradient_layers"] = zero_grad;
-  summarize(r);
-  if (r.verdict == Verdict::Fails)
-    for (const CheckRecord& c : r.checks)
-      if (c.verdict == Verdict::Fails) r.counterexample += c.name + ": " + c.detail + "\n";
+  summarize_listing_failures(r);
   return r;
 }
 

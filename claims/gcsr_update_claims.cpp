@@ -143,23 +143,23 @@ ClaimResult check_eq2_update(const CheckContext& ctx) {
       const double left = (tg::penalty(z, kind) - tg::penalty(zm, kind)) / kStep;
       const double d = tg::penalty_gradient(0.0, kind);
       const double outside = std::max({0.0, left - d, d - right});
-      r.checks.push_back(exact_record("L1 at w = 0: returned dOmega/dw in the subdifferential", "property", outside, 0.0,
+      r.checks.push_back(tolerance_record("L1 at w = 0: returned dOmega/dw in the subdifferential", "property", outside, 0.0,
                                       fmt::format("one-sided slopes {} and {}, returned {} (eq. 2 defines sign(w) only "
                                                   "for w != 0; 0 is the minimal-norm subgradient)",
                                                   left, right, d)));
     }
     const std::string k = tg::to_string(kind);
-    r.checks.push_back(exact_record(
+    r.checks.push_back(tolerance_record(
         k + ": eq. 2 step vs w - alpha * central difference of L + lambda Omega", "property", fd.ratio, 1.0,
         fmt::format("{} instances, {} entries; max error in units of the per-entry rounding bound (exact central "
                     "difference of a quadratic piece); worst: {}",
                     kInstances, entries, fd.where)));
-    r.checks.push_back(exact_record(
+    r.checks.push_back(tolerance_record(
         k + ": dOmega/dw vs exact one-sided differences of Omega", "exact", omega.ratio, 0.0,
         fmt::format("{} entries on the 2^-10 grid (Omega differences exact in double){}", entries,
                     omega.where.empty() ? "" : "; worst: " + omega.where)));
     if (kind == tg::Penalty::L2)
-      r.checks.push_back(exact_record("L2: step = weight decay form w(1 - 2 alpha lambda) - alpha dL/dw", "property",
+      r.checks.push_back(tolerance_record("L2: step = weight decay form w(1 - 2 alpha lambda) - alpha dL/dw", "property",
                                       decay.ratio, 1.0,
                                       fmt::format("max error in units of 8 eps of the operands; worst: {}", decay.where)));
     table.push_back({{"penalty", k}, {"instances", kInstances}, {"entries", entries}, {"fd_error_over_tol", fd.ratio},
@@ -171,10 +171,7 @@ ClaimResult check_eq2_update(const CheckContext& ctx) {
   for (const CheckRecord& c : r.checks)
     if (c.name.find("eq. 2 step") != std::string::npos) worst = std::max(worst, *c.max_error);
   r.max_error = worst;
-  summarize(r);
-  if (r.verdict == Verdict::Fails)
-    for (const CheckRecord& c : r.checks)
-      if (c.verdict == Verdict::Fails) r.counterexample += c.name + ": " + c.detail + "\n";
+  summarize_listing_failures(r);
   return r;
 }
 

@@ -20,19 +20,6 @@ using tl1num::mp;
 constexpr double eps = std::numeric_limits<double>::epsilon();
 constexpr double u_round = eps / 2;  // unit roundoff
 
-CheckRecord record(std::string name, std::string method, double max_error, double tolerance, std::string detail,
-                   std::optional<std::uint64_t> n = {}) {
-  CheckRecord c;
-  c.name = std::move(name);
-  c.method = std::move(method);
-  c.max_error = max_error;
-  c.tolerance = tolerance;
-  c.verdict = max_error <= tolerance ? Verdict::Holds : Verdict::Fails;
-  c.detail = std::move(detail);
-  c.n = n;
-  return c;
-}
-
 double lambda_crit(double a) { return a * a / (2.0 * (a + 1.0)); }
 
 // Soft and hard thresholding (the limits a -> inf and a -> 0 of the TL1 prox).
@@ -100,22 +87,22 @@ ClaimResult check_limits(const CheckContext&) {
   for (int k = -12; k <= 12; ++k) zero_err = std::max(zero_err, std::abs(theory::tl1_penalty(0.0, std::pow(10.0, k))));
   // 50-digit arithmetic: the identities hold to ~1e-49 relative; 1e-40 absolute (all terms are
   // <= 1e3 in size) leaves room for the few roundings of cpp_bin_float_50.
-  r.checks.push_back(record("a->0+: rho_a(x) - 1 = a(|x|-1)/(a+|x|), 50 digits", "exact", id0, 1e-40,
+  r.checks.push_back(tolerance_record("a->0+: rho_a(x) - 1 = a(|x|-1)/(a+|x|), 50 digits", "exact", id0, 1e-40,
                             "exact algebra; hence |rho_a(x) - 1{x!=0}| <= a ||x|-1| / |x| = O(a)"));
-  r.checks.push_back(record("a->0+: error <= a ||x|-1|/|x| (violation size)", "exact", bound0, 0.0, "50 digits"));
-  r.checks.push_back(record("a->inf: rho_a(x) - |x| = |x|(1-|x|)/(a+|x|), 50 digits", "exact", id_inf, 1e-40,
+  r.checks.push_back(tolerance_record("a->0+: error <= a ||x|-1|/|x| (violation size)", "exact", bound0, 0.0, "50 digits"));
+  r.checks.push_back(tolerance_record("a->inf: rho_a(x) - |x| = |x|(1-|x|)/(a+|x|), 50 digits", "exact", id_inf, 1e-40,
                             "exact algebra; the error term of the claim"));
-  r.checks.push_back(record("a->inf: a |rho_a - |x|| -> |x||1-|x|| with relative gap |x|/(a+|x|)", "exact", lim_inf,
+  r.checks.push_back(tolerance_record("a->inf: a |rho_a - |x|| -> |x||1-|x|| with relative gap |x|/(a+|x|)", "exact", lim_inf,
                             1e-35, "rate exactly O(1/a): relative gap minus |x|/(a+|x|), 50 digits"));
   // The error is proportional to a (resp. 1/a) up to a factor |x|/(a+|x|) (resp. a/(a+|x|))
   // that changes by < 1e-8 over the last decade for these x, so the slopes are within 1e-6.
-  r.checks.push_back(record("log-log slope of the error over the last decade: |slope - 1| (a->0)", "property", slope0,
+  r.checks.push_back(tolerance_record("log-log slope of the error over the last decade: |slope - 1| (a->0)", "property", slope0,
                             1e-6, "a = 1e-11..1e-12; exact slope 1 - log10((1e-11+|x|)/(1e-12+|x|)) within 4e-9"));
-  r.checks.push_back(record("log-log slope of the error over the last decade: |slope + 1| (a->inf)", "property",
+  r.checks.push_back(tolerance_record("log-log slope of the error over the last decade: |slope + 1| (a->inf)", "property",
                             slope_inf, 1e-6, "a = 1e11..1e12"));
-  r.checks.push_back(record("|x| = 1 and x = 0: error exactly 0 for every a", "exact", zero_err, 0.0,
+  r.checks.push_back(tolerance_record("|x| = 1 and x = 0: error exactly 0 for every a", "exact", zero_err, 0.0,
                             "rho_a(+-1) = 1 (50 digits) and tl1_penalty(0, a) = 0 (double)"));
-  r.checks.push_back(record("tl1_penalty (double) vs 50 digits, relative error", "closed-form-vs-numerics", dbl,
+  r.checks.push_back(tolerance_record("tl1_penalty (double) vs 50 digits, relative error", "closed-form-vs-numerics", dbl,
                             4 * u_round / (1 - 4 * u_round), "4 roundings: a+1, (a+1)|x|, a+|x|, quotient"));
   r.max_error = std::max(id0, id_inf);
   r.extra["table"] = table;
@@ -196,7 +183,7 @@ ClaimResult check_prox(const CheckContext& ctx) {
   }
   {
     const Inst& w = inst[worst_i];
-    CheckRecord c = record("global minimality vs brute force (grid + Brent + x=0), f_closed - f_brute in units of "
+    CheckRecord c = tolerance_record("global minimality vs brute force (grid + Brent + x=0), f_closed - f_brute in units of "
                            "8 eps scale",
                            "closed-form-vs-numerics", worst, 1.0,
                            fmt::format("{} random (y, lambda, a), both regimes, 10% at |y| = t, 10% within 1e-6 t; "
@@ -212,7 +199,7 @@ ClaimResult check_prox(const CheckContext& ctx) {
   }
   {
     // The brute force must itself reach the closed form's value (else the comparison is weak).
-    CheckRecord c = record("brute-force resolution: max (f_brute - f_closed)/scale", "closed-form-vs-numerics",
+    CheckRecord c = tolerance_record("brute-force resolution: max (f_brute - f_closed)/scale", "closed-form-vs-numerics",
                            brute_res, 1e-9, "Brent refines to ~sqrt(eps) in x, i.e. ~eps in f; 1e-9 is slack");
     if (c.verdict == Verdict::Fails) c.verdict = Verdict::Inconclusive;  // a weak search, not a wrong claim
     r.checks.push_back(c);
@@ -222,12 +209,12 @@ ClaimResult check_prox(const CheckContext& ctx) {
     if (stat_i >= 0)
       d += fmt::format("; worst y={:.17g} lambda={:.17g} a={:.17g} residual={:.3g}", inst[stat_i].y,
                        inst[stat_i].lambda, inst[stat_i].a, inst[stat_i].stat_res);
-    r.checks.push_back(record("stationarity x - y + lambda a(a+1) sgn(x)/(a+|x|)^2 = 0, residual / (32 eps scale)",
+    r.checks.push_back(tolerance_record("stationarity x - y + lambda a(a+1) sgn(x)/(a+|x|)^2 = 0, residual / (32 eps scale)",
                               "property", stat_worst, 1.0, d, n_nonzero));
   }
-  r.checks.push_back(record("odd: prox(-y) == -prox(y) bitwise (count of violations)", "property", n_odd_bad, 0, "", N));
+  r.checks.push_back(tolerance_record("odd: prox(-y) == -prox(y) bitwise (count of violations)", "property", n_odd_bad, 0, "", N));
   r.checks.push_back(
-      record("|prox(y)| <= |y| and sign(prox) = sign(y) (count of violations)", "property", n_shrink_bad, 0, "", N));
+      tolerance_record("|prox(y)| <= |y| and sign(prox) = sign(y) (count of violations)", "property", n_shrink_bad, 0, "", N));
 
   // Monotone: 64 random (lambda, a), 64 sorted y each in [-3t, 3t]. A decrease may only come
   // from rounding: allowed <= the accuracy bound 24 (1 + kappa) ulps of each of the two values.
@@ -254,7 +241,7 @@ ClaimResult check_prox(const CheckContext& ctx) {
         if (v > worst_m) worst_m = v, where = fmt::format("lambda={:.17g} a={:.17g} y={:.17g}<{:.17g}", lambda, a, ys[k], ys[k + 1]);
       }
     }
-    r.checks.push_back(record("monotone nondecreasing in y (largest decrease beyond rounding)", "property", worst_m, 0.0,
+    r.checks.push_back(tolerance_record("monotone nondecreasing in y (largest decrease beyond rounding)", "property", worst_m, 0.0,
                               where, 64 * 64));
   }
 
@@ -293,7 +280,7 @@ ClaimResult check_prox(const CheckContext& ctx) {
         }
       }
     }
-    r.checks.push_back(record(
+    r.checks.push_back(tolerance_record(
         "double tl1_prox vs 50-digit reference: max ulps / (24 (1 + kappa))", "closed-form-vs-numerics", worst_ratio,
         1.0,
         fmt::format("{} points, a in 1e-3..1e6, lambda/lambda_crit in {{0.25, 4, 100}}, y = t(1 + r), r = 1e-12..10; "
@@ -357,12 +344,12 @@ ClaimResult check_regimes(const CheckContext&) {
     // (cancellation of O(a) terms, arccos near 1); at the critical lambda itself the two largest
     // roots coalesce (arccos at -1, a square-root singularity), so 50 digits give ~25. A wrong
     // threshold t(1 + r) would give |g(t)|/(a+t) ~ r, far above 1e-20 for any r > 1e-18.
-    r.checks.push_back(record("subcritical: g(t) = 0 (printed form, 50 digits, critical lambda included), |g(t)|/(a+t)",
+    r.checks.push_back(tolerance_record("subcritical: g(t) = 0 (printed form, 50 digits, critical lambda included), |g(t)|/(a+t)",
                               "exact", mp_gt, 1e-20,
                               "50-digit arithmetic: ~25 digits survive the double root at the critical lambda"));
-    r.checks.push_back(record("subcritical: g(t+d)/d -> 1/h'(0) (Lipschitz continuity at t), 50 digits", "exact", slope,
+    r.checks.push_back(tolerance_record("subcritical: g(t+d)/d -> 1/h'(0) (Lipschitz continuity at t), 50 digits", "exact", slope,
                               1e-12, "d = 1e-20 (a + t); remainder O(d / h'(0)^2)"));
-    r.checks.push_back(record("subcritical, double: |prox(y)| <= (y - t)/h'(0) for y in t(1 + 10^-k), in units of "
+    r.checks.push_back(tolerance_record("subcritical, double: |prox(y)| <= (y - t)/h'(0) for y in t(1 + 10^-k), in units of "
                               "64 eps t/h'(0)",
                               "property", dbl, 1.0, at));
   }
@@ -397,15 +384,15 @@ ClaimResult check_regimes(const CheckContext&) {
                        {"sqrt(2 lambda (a+1)) - a", static_cast<double>(J)}, {"f(0)", f(0.0)}, {"f(g(t))", f(gd)}});
       }
     }
-    r.checks.push_back(record("supercritical: f(g(t)) = f(0) at |y| = t, 50 digits, relative", "exact", tie, 1e-30,
+    r.checks.push_back(tolerance_record("supercritical: f(g(t)) = f(0) at |y| = t, 50 digits, relative", "exact", tie, 1e-30,
                               "two minimizers tie"));
-    r.checks.push_back(record("supercritical: no point beats f(0) at |y| = t (50-digit roots), relative", "exact",
+    r.checks.push_back(tolerance_record("supercritical: no point beats f(0) at |y| = t (50-digit roots), relative", "exact",
                               better, 1e-30, "0 and g(t) are global minimizers"));
-    r.checks.push_back(record("supercritical: jump g(t) = sqrt(2 lambda (a+1)) - a, 50 digits, relative", "exact", jump,
+    r.checks.push_back(tolerance_record("supercritical: jump g(t) = sqrt(2 lambda (a+1)) - a, 50 digits, relative", "exact", jump,
                               1e-30, "derived exactly; printed form evaluated in 50 digits"));
-    r.checks.push_back(record("supercritical, double: jump within 27 (1 + kappa) ulps", "closed-form-vs-numerics",
+    r.checks.push_back(tolerance_record("supercritical, double: jump within 27 (1 + kappa) ulps", "closed-form-vs-numerics",
                               dbl_jump, 1.0, "branch budget 24 (1+kappa) ulps + rounding of t"));
-    r.checks.push_back(record("supercritical, double brute force at y = t: both minimizers, in units of 8 eps y^2/2",
+    r.checks.push_back(tolerance_record("supercritical, double brute force at y = t: both minimizers, in units of 8 eps y^2/2",
                               "closed-form-vs-numerics", dbl_tie, 1.0, "grid 4001 + Brent + x = 0"));
     r.extra["supercritical_jump"] = tab;
   }
@@ -432,10 +419,10 @@ ClaimResult check_regimes(const CheckContext&) {
         tab.push_back({{"lambda", lambda}, {"a", a}, {"max|prox - soft|", maxerr}, {"a * max", a * maxerr}, {"t", t}});
       }
     }
-    r.checks.push_back(record("a -> inf: |prox - soft(y, lambda)| <= B(a) = O(1/a), excess in units of 64 eps "
+    r.checks.push_back(tolerance_record("a -> inf: |prox - soft(y, lambda)| <= B(a) = O(1/a), excess in units of 64 eps "
                               "(|y| + lambda)",
                               "property", worst, 1.0, "a = 10..1e12, 401 y per lambda in {0.1, 1, 5}"));
-    r.checks.push_back(record("a -> inf: t - lambda = lambda/a (subcritical), |t - lambda - lambda/a| in units of "
+    r.checks.push_back(tolerance_record("a -> inf: t - lambda = lambda/a (subcritical), |t - lambda - lambda/a| in units of "
                               "4 eps t",
                               "property", thr, 1.0, "t = lambda (a+1)/a: 3 roundings; t - lambda exact"));
     r.extra["soft_limit"] = tab;
@@ -466,10 +453,10 @@ ClaimResult check_regimes(const CheckContext&) {
         tab.push_back({{"lambda", lambda}, {"a", a}, {"max|prox - hard|", maxerr}, {"t - sqrt(2 lambda)", t - h}});
       }
     }
-    r.checks.push_back(record("a -> 0: |prox - hard(y)| <= a/2 outside the threshold band, excess in units of 64 eps",
+    r.checks.push_back(tolerance_record("a -> 0: |prox - hard(y)| <= a/2 outside the threshold band, excess in units of 64 eps",
                               "property", worst, 1.0,
                               fmt::format("a = 0.1..1e-12; {} grid points inside the O(a) band excluded", excluded)));
-    r.checks.push_back(record("a -> 0: |t - sqrt(2 lambda)| / (a (sqrt(2 lambda) + 1)/2)", "property", band, 1.0,
+    r.checks.push_back(tolerance_record("a -> 0: |t - sqrt(2 lambda)| / (a (sqrt(2 lambda) + 1)/2)", "property", band, 1.0,
                               "t -> sqrt(2 lambda) at rate O(a)"));
     r.extra["hard_limit"] = tab;
   }

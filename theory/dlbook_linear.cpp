@@ -15,43 +15,42 @@ namespace regcheck::theory::dlbook {
 namespace {
 
 using detail::num;
-using detail::require;
 
 std::string dims(const MatrixXd& M) { return std::to_string(M.rows()) + "x" + std::to_string(M.cols()); }
 
 void require_finite(const MatrixXd& M, const char* fn, const char* name) {
-  require(M.allFinite(), std::string(fn) + ": " + name + " must be finite (" + dims(M) + " matrix has a NaN or inf)");
+  REGCHECK_REQUIRE(M.allFinite(), std::string(fn) + ": " + name + " must be finite (" + dims(M) + " matrix has a NaN or inf)");
 }
 
 void require_alpha_positive(double alpha, const char* fn) {
-  require(std::isfinite(alpha) && alpha > 0, std::string(fn) + ": alpha must be finite and > 0, got " + num(alpha));
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha > 0, std::string(fn) + ": alpha must be finite and > 0, got " + num(alpha));
 }
 
 // H must be square, finite, symmetric (to 1e-12 relative: callers build H = B B^T, whose computed
 // asymmetry is O(eps)), and match w*.
 void require_hessian(const MatrixXd& H, const VectorXd& w_star, const char* fn) {
-  require(H.rows() == H.cols() && H.rows() > 0, std::string(fn) + ": H must be square and non-empty, got " + dims(H));
-  require(w_star.size() == H.rows(), std::string(fn) + ": w* has size " + std::to_string(w_star.size()) +
+  REGCHECK_REQUIRE(H.rows() == H.cols() && H.rows() > 0, std::string(fn) + ": H must be square and non-empty, got " + dims(H));
+  REGCHECK_REQUIRE(w_star.size() == H.rows(), std::string(fn) + ": w* has size " + std::to_string(w_star.size()) +
                                          ", H is " + dims(H));
   require_finite(H, fn, "H");
-  require(w_star.allFinite(), std::string(fn) + ": w* must be finite");
+  REGCHECK_REQUIRE(w_star.allFinite(), std::string(fn) + ": w* must be finite");
   const double asym = (H - H.transpose()).cwiseAbs().maxCoeff();
-  require(asym <= 1e-12 * std::max(1.0, H.cwiseAbs().maxCoeff()),
+  REGCHECK_REQUIRE(asym <= 1e-12 * std::max(1.0, H.cwiseAbs().maxCoeff()),
           std::string(fn) + ": H must be symmetric, max |H - H^T| = " + num(asym));
 }
 
 void require_design(const MatrixXd& X, const VectorXd& y, const char* fn) {
-  require(X.rows() > 0 && X.cols() > 0, std::string(fn) + ": X must be non-empty, got " + dims(X));
-  require(y.size() == X.rows(), std::string(fn) + ": y has size " + std::to_string(y.size()) + ", X is " + dims(X));
+  REGCHECK_REQUIRE(X.rows() > 0 && X.cols() > 0, std::string(fn) + ": X must be non-empty, got " + dims(X));
+  REGCHECK_REQUIRE(y.size() == X.rows(), std::string(fn) + ": y has size " + std::to_string(y.size()) + ", X is " + dims(X));
   require_finite(X, fn, "X");
-  require(y.allFinite(), std::string(fn) + ": y must be finite");
+  REGCHECK_REQUIRE(y.allFinite(), std::string(fn) + ": y must be finite");
 }
 
 // Cholesky solve of an SPD matrix; a failed factorization (not SPD in floating point) is a misuse
 // by construction here (H PSD + alpha I with alpha > 0), reported as such.
 MatrixXd spd_solve(const MatrixXd& A, const MatrixXd& B, const char* fn) {
   Eigen::LLT<MatrixXd> llt(A);
-  require(llt.info() == Eigen::Success, std::string(fn) + ": matrix is not positive definite (is H PSD?)");
+  REGCHECK_REQUIRE(llt.info() == Eigen::Success, std::string(fn) + ": matrix is not positive definite (is H PSD?)");
   return llt.solve(B);
 }
 
@@ -69,7 +68,7 @@ double sigmoid_neg(double z) {
 void require_labels(const MatrixXd& X, const VectorXd& y, const char* fn) {
   require_design(X, y, fn);
   for (Eigen::Index i = 0; i < y.size(); ++i)
-    require(y[i] == 1.0 || y[i] == -1.0, std::string(fn) + ": labels must be -1 or +1, got y[" + std::to_string(i) +
+    REGCHECK_REQUIRE(y[i] == 1.0 || y[i] == -1.0, std::string(fn) + ": labels must be -1 or +1, got y[" + std::to_string(i) +
                                              "] = " + num(y[i]));
 }
 
@@ -88,7 +87,7 @@ VectorXd l2_minimizer_eigen(const MatrixXd& H, const VectorXd& w_star, double al
   require_hessian(H, w_star, "l2_minimizer_eigen");
   require_alpha_positive(alpha, "l2_minimizer_eigen");
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(H);
-  require(es.info() == Eigen::Success, "l2_minimizer_eigen: eigendecomposition did not converge");
+  REGCHECK_REQUIRE(es.info() == Eigen::Success, "l2_minimizer_eigen: eigendecomposition did not converge");
   const VectorXd lambda = es.eigenvalues().cwiseMax(0.0);  // PSD: -O(eps) values are rounding
   const MatrixXd& Q = es.eigenvectors();
   const VectorXd c = Q.transpose() * w_star;  // Q^T w*
@@ -99,7 +98,7 @@ VectorXd l2_rescaling_factors(const VectorXd& lambda, double alpha) {
   require_alpha_positive(alpha, "l2_rescaling_factors");
   VectorXd f(lambda.size());
   for (Eigen::Index i = 0; i < lambda.size(); ++i) {
-    require(std::isfinite(lambda[i]) && lambda[i] >= 0,
+    REGCHECK_REQUIRE(std::isfinite(lambda[i]) && lambda[i] >= 0,
             "l2_rescaling_factors: eigenvalues must be finite and >= 0 (H is PSD), got lambda[" + std::to_string(i) +
                 "] = " + num(lambda[i]));
     f[i] = lambda[i] / (lambda[i] + alpha);
@@ -108,11 +107,11 @@ VectorXd l2_rescaling_factors(const VectorXd& lambda, double alpha) {
 }
 
 double effective_params(const std::vector<double>& lambda, double alpha) {
-  require(std::isfinite(alpha) && alpha >= 0, "effective_params: alpha must be finite and >= 0, got " + num(alpha));
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha >= 0, "effective_params: alpha must be finite and >= 0, got " + num(alpha));
   double gamma = 0;
   for (std::size_t i = 0; i < lambda.size(); ++i) {
     const double l = lambda[i];
-    require(std::isfinite(l) && l >= 0, "effective_params: eigenvalues must be finite and >= 0 (H is PSD), got lambda[" +
+    REGCHECK_REQUIRE(std::isfinite(l) && l >= 0, "effective_params: eigenvalues must be finite and >= 0 (H is PSD), got lambda[" +
                                             std::to_string(i) + "] = " + num(l));
     if (l == 0) continue;  // term 0 for every alpha >= 0 (limit alpha -> 0+ at alpha = 0)
     gamma += l / (l + alpha);
@@ -124,16 +123,16 @@ double effective_params(const std::vector<double>& lambda, double alpha) {
 
 double ridge_objective(const MatrixXd& X, const VectorXd& y, const VectorXd& w, double alpha) {
   require_design(X, y, "ridge_objective");
-  require(w.size() == X.cols(), "ridge_objective: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
-  require(std::isfinite(alpha) && alpha >= 0, "ridge_objective: alpha must be finite and >= 0, got " + num(alpha));
+  REGCHECK_REQUIRE(w.size() == X.cols(), "ridge_objective: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha >= 0, "ridge_objective: alpha must be finite and >= 0, got " + num(alpha));
   const VectorXd r = X * w - y;
   return r.squaredNorm() + 0.5 * alpha * w.squaredNorm();
 }
 
 VectorXd ridge_objective_gradient(const MatrixXd& X, const VectorXd& y, const VectorXd& w, double alpha) {
   require_design(X, y, "ridge_objective_gradient");
-  require(w.size() == X.cols(), "ridge_objective_gradient: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
-  require(std::isfinite(alpha) && alpha >= 0,
+  REGCHECK_REQUIRE(w.size() == X.cols(), "ridge_objective_gradient: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha >= 0,
           "ridge_objective_gradient: alpha must be finite and >= 0, got " + num(alpha));
   return 2.0 * (X.transpose() * (X * w - y)) + alpha * w;
 }
@@ -155,14 +154,14 @@ VectorXd ridge_corrected(const MatrixXd& X, const VectorXd& y, double alpha) {
 // ---- 7.2.2 ----
 
 VectorXd l1_diagonal_solution(const VectorXd& gamma, const VectorXd& w_star, double beta) {
-  require(gamma.size() == w_star.size(), "l1_diagonal_solution: gamma has size " + std::to_string(gamma.size()) +
+  REGCHECK_REQUIRE(gamma.size() == w_star.size(), "l1_diagonal_solution: gamma has size " + std::to_string(gamma.size()) +
                                              ", w* has size " + std::to_string(w_star.size()));
-  require(std::isfinite(beta) && beta >= 0, "l1_diagonal_solution: beta must be finite and >= 0, got " + num(beta));
+  REGCHECK_REQUIRE(std::isfinite(beta) && beta >= 0, "l1_diagonal_solution: beta must be finite and >= 0, got " + num(beta));
   VectorXd w(w_star.size());
   for (Eigen::Index i = 0; i < w.size(); ++i) {
-    require(std::isfinite(gamma[i]) && gamma[i] > 0, "l1_diagonal_solution: gamma_i must be finite and > 0, got gamma[" +
+    REGCHECK_REQUIRE(std::isfinite(gamma[i]) && gamma[i] > 0, "l1_diagonal_solution: gamma_i must be finite and > 0, got gamma[" +
                                                          std::to_string(i) + "] = " + num(gamma[i]));
-    require(std::isfinite(w_star[i]), "l1_diagonal_solution: w* must be finite, got w*[" + std::to_string(i) +
+    REGCHECK_REQUIRE(std::isfinite(w_star[i]), "l1_diagonal_solution: w* must be finite, got w*[" + std::to_string(i) +
                                           "] = " + num(w_star[i]));
     const double shrunk = std::max(std::abs(w_star[i]) - beta / gamma[i], 0.0);
     w[i] = w_star[i] > 0 ? shrunk : (w_star[i] < 0 ? -shrunk : 0.0);
@@ -172,21 +171,21 @@ VectorXd l1_diagonal_solution(const VectorXd& gamma, const VectorXd& w_star, dou
 
 double l1_quadratic_objective(const MatrixXd& H, const VectorXd& w_star, const VectorXd& w, double beta) {
   require_hessian(H, w_star, "l1_quadratic_objective");
-  require(w.size() == w_star.size(), "l1_quadratic_objective: w has size " + std::to_string(w.size()) +
+  REGCHECK_REQUIRE(w.size() == w_star.size(), "l1_quadratic_objective: w has size " + std::to_string(w.size()) +
                                          ", w* has size " + std::to_string(w_star.size()));
-  require(std::isfinite(beta) && beta >= 0, "l1_quadratic_objective: beta must be finite and >= 0, got " + num(beta));
+  REGCHECK_REQUIRE(std::isfinite(beta) && beta >= 0, "l1_quadratic_objective: beta must be finite and >= 0, got " + num(beta));
   const VectorXd d = w - w_star;
   return 0.5 * d.dot(H * d) + beta * w.lpNorm<1>();
 }
 
 VectorXd l1_quadratic_minimizer_exact(const MatrixXd& H, const VectorXd& w_star, double beta) {
   require_hessian(H, w_star, "l1_quadratic_minimizer_exact");
-  require(std::isfinite(beta) && beta >= 0,
+  REGCHECK_REQUIRE(std::isfinite(beta) && beta >= 0,
           "l1_quadratic_minimizer_exact: beta must be finite and >= 0, got " + num(beta));
   const int n = static_cast<int>(H.rows());
-  require(n <= 10, "l1_quadratic_minimizer_exact: dimension must be <= 10 (3^n enumeration), got " + std::to_string(n));
+  REGCHECK_REQUIRE(n <= 10, "l1_quadratic_minimizer_exact: dimension must be <= 10 (3^n enumeration), got " + std::to_string(n));
   Eigen::LLT<MatrixXd> full(H);
-  require(full.info() == Eigen::Success, "l1_quadratic_minimizer_exact: H must be positive definite");
+  REGCHECK_REQUIRE(full.info() == Eigen::Success, "l1_quadratic_minimizer_exact: H must be positive definite");
   const VectorXd b = H * w_star;
   std::int64_t patterns = 1;
   for (int i = 0; i < n; ++i) patterns *= 3;
@@ -234,9 +233,9 @@ double l2_solution_norm(const MatrixXd& H, const VectorXd& w_star, double alpha)
 AlphaForNormResult alpha_for_norm(const MatrixXd& H, const VectorXd& w_star, double k) {
   require_hessian(H, w_star, "alpha_for_norm");
   Eigen::LLT<MatrixXd> llt(H);
-  require(llt.info() == Eigen::Success, "alpha_for_norm: H must be positive definite");
+  REGCHECK_REQUIRE(llt.info() == Eigen::Success, "alpha_for_norm: H must be positive definite");
   const double norm_star = w_star.norm();
-  require(std::isfinite(k) && k > 0 && k < norm_star,
+  REGCHECK_REQUIRE(std::isfinite(k) && k > 0 && k < norm_star,
           "alpha_for_norm: k must be in (0, ||w*|| = " + num(norm_star) + "), got " + num(k));
   // ||w~(alpha)|| <= ||H|| ||w*|| / (lambda_min + alpha) < ||H|| ||w*|| / alpha, so g(alpha_hi) < 0 at
   // alpha_hi = ||H||_F ||w*|| / k (Frobenius >= spectral norm).
@@ -254,8 +253,8 @@ AlphaForNormResult alpha_for_norm(const MatrixXd& H, const VectorXd& w_star, dou
 }
 
 VectorXd project_l1_ball(const VectorXd& v, double k) {
-  require(std::isfinite(k) && k > 0, "project_l1_ball: k must be finite and > 0, got " + num(k));
-  require(v.allFinite(), "project_l1_ball: v must be finite");
+  REGCHECK_REQUIRE(std::isfinite(k) && k > 0, "project_l1_ball: k must be finite and > 0, got " + num(k));
+  REGCHECK_REQUIRE(v.allFinite(), "project_l1_ball: v must be finite");
   if (v.lpNorm<1>() <= k) return v;
   std::vector<double> u(v.size());
   for (Eigen::Index i = 0; i < v.size(); ++i) u[i] = std::abs(v[i]);
@@ -276,11 +275,11 @@ template <class Project>
 ProjectedGdResult projected_gd(const MatrixXd& H, const VectorXd& w_star, double k, double tol, std::size_t max_iter,
                                const char* fn, Project project) {
   require_hessian(H, w_star, fn);
-  require(std::isfinite(k) && k > 0, std::string(fn) + ": k must be finite and > 0, got " + num(k));
-  require(std::isfinite(tol) && tol >= 0, std::string(fn) + ": tol must be finite and >= 0, got " + num(tol));
+  REGCHECK_REQUIRE(std::isfinite(k) && k > 0, std::string(fn) + ": k must be finite and > 0, got " + num(k));
+  REGCHECK_REQUIRE(std::isfinite(tol) && tol >= 0, std::string(fn) + ": tol must be finite and >= 0, got " + num(tol));
   Eigen::SelfAdjointEigenSolver<MatrixXd> es(H, Eigen::EigenvaluesOnly);
   const double lmin = es.eigenvalues().minCoeff(), lmax = es.eigenvalues().maxCoeff();
-  require(lmin > 0, std::string(fn) + ": H must be positive definite, smallest eigenvalue " + num(lmin));
+  REGCHECK_REQUIRE(lmin > 0, std::string(fn) + ": H must be positive definite, smallest eigenvalue " + num(lmin));
   ProjectedGdResult r;
   r.contraction = 1.0 - lmin / lmax;
   const double eta = 1.0 / lmax;
@@ -314,7 +313,7 @@ ProjectedGdResult projected_gd_l2_ball(const MatrixXd& H, const VectorXd& w_star
 // ---- 7.4 pseudoinverse ----
 
 MatrixXd ridge_pseudoinverse(const MatrixXd& X, double alpha) {
-  require(X.rows() > 0 && X.cols() > 0, "ridge_pseudoinverse: X must be non-empty, got " + dims(X));
+  REGCHECK_REQUIRE(X.rows() > 0 && X.cols() > 0, "ridge_pseudoinverse: X must be non-empty, got " + dims(X));
   require_finite(X, "ridge_pseudoinverse", "X");
   require_alpha_positive(alpha, "ridge_pseudoinverse");
   const MatrixXd A = X.transpose() * X + alpha * MatrixXd::Identity(X.cols(), X.cols());
@@ -322,10 +321,10 @@ MatrixXd ridge_pseudoinverse(const MatrixXd& X, double alpha) {
 }
 
 double ridge_pseudoinverse_error(const std::vector<double>& sigma, double alpha) {
-  require(std::isfinite(alpha) && alpha >= 0, "ridge_pseudoinverse_error: alpha must be finite and >= 0, got " + num(alpha));
+  REGCHECK_REQUIRE(std::isfinite(alpha) && alpha >= 0, "ridge_pseudoinverse_error: alpha must be finite and >= 0, got " + num(alpha));
   double e = 0;
   for (std::size_t i = 0; i < sigma.size(); ++i) {
-    require(std::isfinite(sigma[i]) && sigma[i] >= 0, "ridge_pseudoinverse_error: singular values must be finite and >= 0, got sigma[" +
+    REGCHECK_REQUIRE(std::isfinite(sigma[i]) && sigma[i] >= 0, "ridge_pseudoinverse_error: singular values must be finite and >= 0, got sigma[" +
                                                           std::to_string(i) + "] = " + num(sigma[i]));
     if (sigma[i] > 0) e = std::max(e, alpha / (sigma[i] * (sigma[i] * sigma[i] + alpha)));
   }
@@ -336,7 +335,7 @@ double ridge_pseudoinverse_error(const std::vector<double>& sigma, double alpha)
 
 double logistic_loss(const MatrixXd& X, const VectorXd& y, const VectorXd& w) {
   require_labels(X, y, "logistic_loss");
-  require(w.size() == X.cols(), "logistic_loss: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
+  REGCHECK_REQUIRE(w.size() == X.cols(), "logistic_loss: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
   const VectorXd z = (X * w).cwiseProduct(y);
   double s = 0;
   for (Eigen::Index i = 0; i < z.size(); ++i) s += softplus_neg(z[i]);
@@ -345,8 +344,8 @@ double logistic_loss(const MatrixXd& X, const VectorXd& y, const VectorXd& w) {
 
 VectorXd logistic_gradient(const MatrixXd& X, const VectorXd& y, const VectorXd& w, double lambda) {
   require_labels(X, y, "logistic_gradient");
-  require(w.size() == X.cols(), "logistic_gradient: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
-  require(std::isfinite(lambda) && lambda >= 0, "logistic_gradient: lambda must be finite and >= 0, got " + num(lambda));
+  REGCHECK_REQUIRE(w.size() == X.cols(), "logistic_gradient: w has size " + std::to_string(w.size()) + ", X is " + dims(X));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "logistic_gradient: lambda must be finite and >= 0, got " + num(lambda));
   const VectorXd z = (X * w).cwiseProduct(y);
   VectorXd coef(z.size());
   for (Eigen::Index i = 0; i < z.size(); ++i) coef[i] = -sigmoid_neg(z[i]) * y[i] / static_cast<double>(z.size());
@@ -355,8 +354,8 @@ VectorXd logistic_gradient(const MatrixXd& X, const VectorXd& y, const VectorXd&
 
 LogisticGdTrace logistic_gd(const MatrixXd& X, const VectorXd& y, double eta, double lambda, std::size_t steps) {
   require_labels(X, y, "logistic_gd");
-  require(std::isfinite(eta) && eta > 0, "logistic_gd: eta must be finite and > 0, got " + num(eta));
-  require(std::isfinite(lambda) && lambda >= 0, "logistic_gd: lambda must be finite and >= 0, got " + num(lambda));
+  REGCHECK_REQUIRE(std::isfinite(eta) && eta > 0, "logistic_gd: eta must be finite and > 0, got " + num(eta));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda >= 0, "logistic_gd: lambda must be finite and >= 0, got " + num(lambda));
   const Eigen::Index m = X.rows(), n = X.cols();
   // Rows pre-multiplied by their labels: margins are Z w.
   constexpr double eps = std::numeric_limits<double>::epsilon();
@@ -406,7 +405,7 @@ LogisticGdTrace logistic_gd(const MatrixXd& X, const VectorXd& y, double eta, do
 
 VectorXd logistic_newton(const MatrixXd& X, const VectorXd& y, double lambda) {
   require_labels(X, y, "logistic_newton");
-  require(std::isfinite(lambda) && lambda > 0, "logistic_newton: lambda must be finite and > 0, got " + num(lambda));
+  REGCHECK_REQUIRE(std::isfinite(lambda) && lambda > 0, "logistic_newton: lambda must be finite and > 0, got " + num(lambda));
   const Eigen::Index m = X.rows(), n = X.cols();
   auto F = [&](const VectorXd& w) { return logistic_loss(X, y, w) + 0.5 * lambda * w.squaredNorm(); };
   VectorXd w = VectorXd::Zero(n);

@@ -14,9 +14,6 @@
 namespace regcheck::theory {
 
 namespace detail {
-inline void require(bool ok, const std::string& msg) {
-  if (!ok) throw std::invalid_argument(msg);
-}
 inline std::string num(double v) {
   char b[64];
   std::snprintf(b, sizeof b, "%.17g", v);

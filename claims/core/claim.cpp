@@ -22,24 +22,36 @@ CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, d
   return c;
 }
 
+CheckRecord tolerance_record(std::string name, std::string method, double max_error, double tolerance, std::string detail,
+                             std::optional<std::uint64_t> n) {
+  CheckRecord c;
+  c.name = std::move(name);
+  c.method = std::move(method);
+  c.max_error = max_error;
+  c.tolerance = tolerance;
+  c.verdict = max_error <= tolerance ? Verdict::Holds : Verdict::Fails;
+  c.detail = std::move(detail);
+  c.n = n;
+  return c;
+}
+
 void summarize(ClaimResult& r) {
   bool any_fail = false, any_inconclusive = false, any_error = false;
   double alpha = 0;
+  r.error_to_tolerance.reset();
   for (const CheckRecord& c : r.checks) {
     if (c.method == "power-self-test") continue;  // informational, see mc_check.hpp
     if (c.alpha) alpha += *c.alpha;
     any_fail |= c.verdict == Verdict::Fails;
     any_error |= c.verdict == Verdict::Error;
     any_inconclusive |= c.verdict == Verdict::Inconclusive;
+    if (c.method != "monte-carlo" && c.max_error && c.tolerance) {
+      const double q = *c.tolerance > 0 ? *c.max_error / *c.tolerance
+                       : *c.max_error > 0 || std::isnan(*c.max_error) ? INFINITY : 0.0;
+      r.error_to_tolerance = std::max(r.error_to_tolerance.value_or(0.0), std::isnan(q) ? INFINITY : q);
+    }
   }
   r.alpha = alpha;
-  r.error_to_tolerance.reset();
-  for (const CheckRecord& c : r.checks) {
-    if (c.method == "monte-carlo" || c.method == "power-self-test" || !c.max_error || !c.tolerance) continue;
-    const double q = *c.tolerance > 0 ? *c.max_error / *c.tolerance
-                     : *c.max_error > 0 || std::isnan(*c.max_error) ? INFINITY : 0.0;
-    r.error_to_tolerance = std::max(r.error_to_tolerance.value_or(0.0), std::isnan(q) ? INFINITY : q);
-  }
   if (r.checks.empty()) {
     r.verdict = Verdict::Inconclusive;  // nothing was checked: never a silent HOLDS
   } else if (any_error) {

@@ -77,6 +77,11 @@ struct Claim {
   std::function<ClaimResult(const CheckContext&)> check;
 };
 
+// A deterministic sub-check: its largest error against its tolerance. HOLDS iff
+// max_error <= tolerance (a NaN error fails).
+CheckRecord tolerance_record(std::string name, std::string method, double max_error, double tolerance,
+                             std::string detail = {}, std::optional<std::uint64_t> n = {});
+
 // Combines sub-checks into the claim verdict: any FAILS (or ERROR) fails the claim; otherwise any
 // INCONCLUSIVE makes it inconclusive; otherwise it holds. Also sums the alpha spent.
 void summarize(ClaimResult& r);

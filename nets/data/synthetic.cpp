@@ -5,20 +5,17 @@
 #include <string>
 
 #include "sim/rng.hpp"
+#include "theory/require.hpp"
 
 namespace regcheck::nets::data {
 
 namespace {
 
-void require(bool ok, const std::string& msg) {
-  if (!ok) throw std::invalid_argument(msg);
-}
-
 void check_1d(const Regression1dOptions& o, const char* fn) {
-  require(o.n >= 1, std::string(fn) + ": n must be >= 1, got " + std::to_string(o.n));
-  require(std::isfinite(o.x_min) && std::isfinite(o.x_max) && o.x_min < o.x_max,
+  REGCHECK_REQUIRE(o.n >= 1, std::string(fn) + ": n must be >= 1, got " + std::to_string(o.n));
+  REGCHECK_REQUIRE(std::isfinite(o.x_min) && std::isfinite(o.x_max) && o.x_min < o.x_max,
           std::string(fn) + ": need finite x_min < x_max, got [" + std::to_string(o.x_min) + ", " + std::to_string(o.x_max) + "]");
-  require(std::isfinite(o.noise_sd) && o.noise_sd >= 0, std::string(fn) + ": noise_sd must be finite and >= 0, got " + std::to_string(o.noise_sd));
+  REGCHECK_REQUIRE(std::isfinite(o.noise_sd) && o.noise_sd >= 0, std::string(fn) + ": noise_sd must be finite and >= 0, got " + std::to_string(o.noise_sd));
 }
 
 template <class F>
@@ -43,7 +40,7 @@ Dataset make_1d(std::uint64_t seed, const Regression1dOptions& o, const char* ta
 double xsinx(double x) { return x * std::sin(x); }
 
 double PiecewiseConstant::operator()(double x) const {
-  require(levels.size() == breaks.size() + 1, "PiecewiseConstant: need levels.size() = breaks.size() + 1, got " +
+  REGCHECK_REQUIRE(levels.size() == breaks.size() + 1, "PiecewiseConstant: need levels.size() = breaks.size() + 1, got " +
                                                   std::to_string(levels.size()) + " and " + std::to_string(breaks.size()));
   std::size_t k = 0;
   while (k < breaks.size() && x >= breaks[k]) ++k;
@@ -57,20 +54,20 @@ Dataset make_xsinx(std::uint64_t seed, const Regression1dOptions& opt) {
 
 Dataset make_piecewise_constant(std::uint64_t seed, const Regression1dOptions& opt, const PiecewiseConstant& f) {
   check_1d(opt, "make_piecewise_constant");
-  require(f.levels.size() == f.breaks.size() + 1, "make_piecewise_constant: need levels.size() = breaks.size() + 1, got " +
+  REGCHECK_REQUIRE(f.levels.size() == f.breaks.size() + 1, "make_piecewise_constant: need levels.size() = breaks.size() + 1, got " +
                                                       std::to_string(f.levels.size()) + " and " + std::to_string(f.breaks.size()));
   for (std::size_t k = 1; k < f.breaks.size(); ++k)
-    require(f.breaks[k - 1] < f.breaks[k], "make_piecewise_constant: breaks must be increasing, got " +
+    REGCHECK_REQUIRE(f.breaks[k - 1] < f.breaks[k], "make_piecewise_constant: breaks must be increasing, got " +
                                                std::to_string(f.breaks[k - 1]) + " then " + std::to_string(f.breaks[k]));
   return make_1d(seed, opt, "piecewise", f);
 }
 
 Dataset make_teacher(std::uint64_t seed, const TeacherOptions& o) {
-  require(o.n >= 1 && o.in >= 1 && o.out >= 1, "make_teacher: n, in, out must be >= 1, got n = " + std::to_string(o.n) +
+  REGCHECK_REQUIRE(o.n >= 1 && o.in >= 1 && o.out >= 1, "make_teacher: n, in, out must be >= 1, got n = " + std::to_string(o.n) +
                                                    ", in = " + std::to_string(o.in) + ", out = " + std::to_string(o.out));
-  for (int h : o.hidden) require(h >= 1, "make_teacher: hidden widths must be >= 1, got " + std::to_string(h));
-  require(std::isfinite(o.noise_sd) && o.noise_sd >= 0, "make_teacher: noise_sd must be finite and >= 0, got " + std::to_string(o.noise_sd));
-  require(!o.classify || o.out >= 2, "make_teacher: classification needs out >= 2 classes, got " + std::to_string(o.out));
+  for (int h : o.hidden) REGCHECK_REQUIRE(h >= 1, "make_teacher: hidden widths must be >= 1, got " + std::to_string(h));
+  REGCHECK_REQUIRE(std::isfinite(o.noise_sd) && o.noise_sd >= 0, "make_teacher: noise_sd must be finite and >= 0, got " + std::to_string(o.noise_sd));
+  REGCHECK_REQUIRE(!o.classify || o.out >= 2, "make_teacher: classification needs out >= 2 classes, got " + std::to_string(o.out));
   // Teacher weights: layer l from its own stream index so widths of one layer do not shift others.
   std::vector<int> widths{o.in};
   widths.insert(widths.end(), o.hidden.begin(), o.hidden.end());
@@ -118,9 +115,9 @@ Dataset make_teacher(std::uint64_t seed, const TeacherOptions& o) {
 }
 
 Eigen::MatrixXd separable_centers(std::uint64_t seed, const SeparableOptions& o) {
-  require(o.classes >= 2 && o.dim >= 1, "make_separable: need classes >= 2 and dim >= 1, got classes = " +
+  REGCHECK_REQUIRE(o.classes >= 2 && o.dim >= 1, "make_separable: need classes >= 2 and dim >= 1, got classes = " +
                                             std::to_string(o.classes) + ", dim = " + std::to_string(o.dim));
-  require(std::isfinite(o.separation) && o.separation > 0, "make_separable: separation must be finite and > 0, got " + std::to_string(o.separation));
+  REGCHECK_REQUIRE(std::isfinite(o.separation) && o.separation > 0, "make_separable: separation must be finite and > 0, got " + std::to_string(o.separation));
   sim::Stream s(seed, sim::stream_id("nets/data/separable/centers"), 0);
   Eigen::MatrixXd c(o.classes, o.dim);
   for (int k = 0; k < o.classes; ++k)
@@ -129,9 +126,9 @@ Eigen::MatrixXd separable_centers(std::uint64_t seed, const SeparableOptions& o)
 }
 
 Dataset make_separable(std::uint64_t seed, const SeparableOptions& o) {
-  require(o.n >= 1, "make_separable: n must be >= 1, got " + std::to_string(o.n));
-  require(std::isfinite(o.margin) && o.margin >= 0, "make_separable: margin must be finite and >= 0, got " + std::to_string(o.margin));
-  require(o.max_tries >= 1, "make_separable: max_tries must be >= 1, got " + std::to_string(o.max_tries));
+  REGCHECK_REQUIRE(o.n >= 1, "make_separable: n must be >= 1, got " + std::to_string(o.n));
+  REGCHECK_REQUIRE(std::isfinite(o.margin) && o.margin >= 0, "make_separable: margin must be finite and >= 0, got " + std::to_string(o.margin));
+  REGCHECK_REQUIRE(o.max_tries >= 1, "make_separable: max_tries must be >= 1, got " + std::to_string(o.max_tries));
   const Eigen::MatrixXd c = separable_centers(seed, o);
   const Eigen::VectorXd half_norm2 = 0.5 * c.rowwise().squaredNorm();
   Dataset ds;
