@@ -3,7 +3,7 @@
 # or with sudo available). Idempotent: a second run installs nothing.
 set -euo pipefail
 PACKAGES=(
-  build-essential cmake pkg-config
+  build-essential cmake pkg-config ccache
   libeigen3-dev libarmadillo-dev libopenblas-dev libboost-dev
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev zlib1g-dev
