@@ -1,6 +1,6 @@
 #pragma once
 // Closed forms of Deep Learning ch. 7, noise group (Goodfellow, Bengio, Courville 2016,
-// sections 7.6-7.13; ../shared/papers/dlbook-ch7-regularization.md): noise injection at the
+// sections 7.6-7.13; catalog rows in claims/CATALOG.md): noise injection at the
 // input and at the weights (7.6), early stopping on a quadratic (7.7), ensembles and the bootstrap
 // (7.10), the weight scaling rule of dropout (7.11) and the linear adversarial perturbation (7.13).
 //
@@ -13,6 +13,7 @@
 #include <Eigen/Dense>
 
 #include <cstdint>
+#include <vector>
 
 namespace regcheck::theory::dlbook {
 
@@ -32,15 +33,53 @@ double linear_input_noise_excess(const Eigen::VectorXd& w, double nu);
 double linear_weight_noise_excess(const Eigen::VectorXd& x, double eta);
 
 // First-order coefficient of the noise-smoothed squared error of a smooth model g at one example,
-// d/dnu E[(g(x + sqrt(nu) z) - y)^2] at nu = 0, z ~ N(0, I):
-//   as printed (7.17 after dropping the Hessian term):  ||grad g||^2
-//   exact (second-order Taylor, E z z^T = I):          ||grad g||^2 + (g - y) tr(Hessian g)
-// The book's own 7.17 has the second term (written without the trace) and drops it because
-// (g - y) averages to O(nu) at the minimizer over all functions (g = E[y|x] + O(nu)); for a
-// given model it does not vanish. The same formulas hold for weight noise (7.22) with gradient
-// and Hessian taken in the weights. Goodfellow et al. 2016, eqs. 7.17 and 7.22 (after Bishop 1995).
+// d/dnu E[(g(x + sqrt(nu) z) - y)^2] at nu = 0, z with E z = 0, E z z^T = I:
+//   reduced form (after the book drops the Hessian term):  ||grad g||^2
+//   7.17 / 7.22 as printed (second-order Taylor):           ||grad g||^2 + (g - y) tr(Hessian g)
+// The book keeps the second term (written without the trace) and drops it because (g - y) averages
+// to O(nu) at the minimizer over all functions (g = E[y|x] + O(nu)); for a given model it does not
+// vanish. The same formulas hold for weight noise (7.22) with gradient and Hessian taken in the
+// weights. Goodfellow et al. 2016, eqs. 7.17 and 7.22 (after Bishop 1995).
 double noise_slope_printed(double grad_sq_norm);
 double noise_slope_exact(double grad_sq_norm, double residual, double hessian_trace);
+
+// Third-order term of 7.21 for noise that is not symmetric (section 7.6.2 only assumes
+// eps_W ~ (0, eta I)). With independent coordinates eps_i = sqrt(eta) z_i, E z_i = 0, E z_i^2 = 1,
+// E z_i^3 = mu3, expanding (g + eps^T grad g + eps^T H eps / 2 + T[eps, eps, eps] / 6 - y)^2:
+//   E[...] = J + eta (||grad g||^2 + (g - y) tr H) + eta^{3/2} C3 + O(eta^2),
+//   C3 = mu3 (sum_i (grad g)_i H_ii + (g - y) / 3 sum_i T_iii)
+// (only E z_i^3 survives among third moments of independent zero-mean coordinates). C3 != 0 makes
+// the remainder of 7.22 O(eta^{3/2}); symmetric noise (Gaussian: mu3 = 0) gives O(eta^2).
+// grad, hess_diag (H_ii) and third_diag (T_iii = d^3 g / dw_i^3) have one entry per perturbed
+// coordinate. Goodfellow et al. 2016, eqs. 7.20-7.22 (the O(eps_W^3) of 7.21).
+double noise_third_order_coefficient(const Eigen::VectorXd& grad, const Eigen::VectorXd& hess_diag, double residual,
+                                     const Eigen::VectorXd& third_diag, double mu3);
+
+// First-order shift in nu of the minimizer of two small-noise objectives (the "equivalence" after
+// 7.17), for y^(x) = sum_k w_k phi_k(x), phi_k(x) = x^{p_k} (distinct powers p_k >= 0), x ~ N(0, 1),
+// and E[y|x] = f(x) = sum_k c_k phi_k(x) in the model class (the minimizer of J is w0 = c). With
+//   A0 = E[phi phi^T], G = E[phi' phi'^T], S = (E[phi phi''^T] + E[phi'' phi^T]) / 2,
+//   J + nu E[y^'^2]                               (Tikhonov):   dw/dnu = -A0^{-1} G c
+//   J + nu E[(y^ - y) y^''] + nu E[y^'^2]         (7.17 in full): dw/dnu = -A0^{-1} (G c + S c - E[f phi''] / 2)
+// (implicit function theorem: dw/dnu = -(grad^2 J)^{-1} grad F1 at w0, grad^2 J = 2 A0). They
+// differ by A0^{-1} E[phi f''] / 2, zero iff f'' is orthogonal to every feature: a model class
+// containing a nonlinear f moves the minimizer at first order. Gaussian moments E x^k = (k - 1)!!
+// are integers, exact in double up to k = 30. Goodfellow et al. 2016, eq. 7.17 and the text after.
+struct MinimizerSlopes {
+  Eigen::VectorXd tikhonov, full;
+};
+MinimizerSlopes input_noise_minimizer_slopes(const std::vector<int>& powers, const Eigen::VectorXd& c);
+
+// The same for weight noise on y^(x; w) = p(w) x with one weight, y = p(w0) x (any x law with
+// E x^2 > 0; it factors out): with p' = p'(w0) != 0, p'' = p''(w0),
+//   Tikhonov J + eta E||grad_w y^||^2:   dw/deta = -p'' / p'
+//   7.22 in full (Hessian term kept):    dw/deta = -3 p'' / (2 p')
+// (F0'' = 2 p'^2 E x^2; grad of p'^2 is 2 p' p''; grad of (p - p0) p'' at w0 is p' p''). Models
+// linear in w (p'' = 0) agree. Goodfellow et al. 2016, eq. 7.22 and the text after.
+struct ScalarSlopes {
+  double tikhonov = 0, full = 0;
+};
+ScalarSlopes weight_noise_minimizer_slopes(double dp, double d2p);
 
 // A one-hidden-layer tanh network y^(x) = a^T tanh(W x + b) + c, the nonlinear model of the
 // Monte Carlo checks of 7.6, with the derivatives that eqs. 7.17 and 7.22 need, in closed form:
