@@ -1,5 +1,5 @@
-// The dlbook claims (Deep Learning, ch. 7) of ../shared/CLAIMS.md, registered in two groups:
-// linear-algebraic claims (7.2-7.4; claims/dlbook_linear_claims.cpp) and noise, early stopping,
+// The dlbook claims (Deep Learning, ch. 7) of claims/CATALOG.md, registered in three groups:
+// linear-algebraic claims (7.2-7.4; claims/dlbook_linear_claims.cpp), noise, early stopping,
 // ensembles, dropout and adversarial claims (7.6-7.13; claims/dlbook_noise_claims.cpp), and the
 // 7.6 equivalence claims (claims/dlbook_noise_tikhonov.cpp).
 #include "claims/core/registry.hpp"

@@ -55,7 +55,9 @@ claims::ClaimResult expect_claim(const std::string& id, sim::Verdict verdict) {
   EXPECT_EQ(count_mc_tests(r), c->mc_tests) << id << ": registered mc_tests must equal the tests performed";
   EXPECT_FALSE(r.checks.empty()) << id;
   for (const auto& rec : r.checks)
-    if (rec.method == "power-self-test") EXPECT_EQ(rec.verdict, sim::Verdict::Holds) << id << ": " << rec.name << " not detected";
+    if (rec.method == "power-self-test") {
+      EXPECT_EQ(rec.verdict, sim::Verdict::Holds) << id << ": " << rec.name << " not detected";
+    }
   if (r.verdict == sim::Verdict::Fails) {
     EXPECT_FALSE(r.counterexample.empty()) << id;
     EXPECT_FALSE(c->finding.empty()) << id;
@@ -192,7 +194,9 @@ TEST(DlbookNoiseClaims, ResultsDoNotDependOnThreads) {
   const auto rb = reg.run(*reg.find("dlbook.7_10.ensemble-mse"), b);
   ASSERT_EQ(ra.checks.size(), rb.checks.size());
   for (std::size_t i = 0; i < ra.checks.size(); ++i)
-    if (ra.checks[i].estimate) EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << ra.checks[i].name;
+    if (ra.checks[i].estimate) {
+      EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << ra.checks[i].name;
+    }
 }
 
 // ---- 7.6: the network derivatives against central finite differences --------------------------
