@@ -43,7 +43,7 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
            .finding = "The paper's unconditional 'expected to be 0.5' needs one vector sign-symmetric (P(entry > 0) "
                       "= 1/2). General form checked by Monte Carlo for non-symmetric laws: both Exp(1)-1 give "
                       "e^-2 + (1-e^-1)^2 = 0.5349; N(1/2,1) vs U(-1/4,1) gives 0.8 Phi(1/2) + 0.2 (1 - Phi(1/2)) = "
-                      "0.6149; non-identical entries N((i-15.5)/8, 1) vs N(sin i, 1) too. Both positive: pi = 1 "
+                      "0.6149; non-identical entries N((i-15.5)/8, 1) vs N(sin i, 1): 0.4791. Both positive: pi = 1 "
                       "exactly.",
            .mc_tests = gcsr::kRandomHalfTests,
            .check = gcsr::check_eq9_random_half});

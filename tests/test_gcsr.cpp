@@ -114,6 +114,27 @@ TEST(GcsrClaims, SuppressionRatioSlopeIsDepthMinusTwo) {
     EXPECT_NEAR(row.at("max_ratio_slope").get<double>(), L - 2, 1e-6) << row.dump();
     EXPECT_EQ(row.at("gradients_suppressed_far_more_than_weights").get<bool>(), L >= 3);
   }
+  // Both losses with a nonzero gradient at output 0 are checked: squared loss (y != 0) and cross-entropy.
+  int slope_records = 0;
+  for (const claims::CheckRecord& c : r.checks)
+    if (c.name.find("slope of ||dL/dW_l|| vs s equals L - 1") != std::string::npos) {
+      ++slope_records;
+      EXPECT_EQ(c.verdict, Verdict::Holds) << c.name;
+    }
+  EXPECT_EQ(slope_records, 2);
+}
+
+// The coherence claim carries the exact hand cases with zeros as a sub-check of its own.
+TEST(GcsrClaims, CoherenceRateHasExactHandCases) {
+  const auto r = run("gcsr.eq9.coherence-rate");
+  bool found = false;
+  for (const claims::CheckRecord& c : r.checks)
+    if (c.name.rfind("hand-computed vectors with zeros", 0) == 0) {
+      found = true;
+      EXPECT_EQ(c.verdict, Verdict::Holds) << c.detail;
+      EXPECT_EQ(*c.n, 6u);
+    }
+  EXPECT_TRUE(found);
 }
 
 TEST(GcsrClaims, MonteCarloResultsDoNotDependOnThreads) {
