@@ -456,7 +456,7 @@ ClaimResult check_l1_diagonal(const CheckContext& ctx) {
 ClaimResult check_map(const CheckContext& ctx) {
   const std::string id = "dlbook.7_2_3.map";
   ClaimResult r;
-  Worst wconst_l2, wconst_l1, wmin_l2, wmin_l1;
+  Worst wconst_l2, wconst_l1, wmin_l2, wmin_l1, wmode_l2;
   constexpr int N = 60, K = 12;
   for (int i = 0; i < N; ++i) {
     sim::Stream s = instance_stream(ctx, id, i);
@@ -498,6 +498,22 @@ ClaimResult check_map(const CheckContext& ctx) {
     const VectorXd w_ls = X.colPivHouseholderQr().solve(y);
     const VectorXd w_l1 = dl::l1_quadratic_minimizer_exact(0.5 * (H + H.transpose()), w_ls, alpha);
 
+    // (0) Same minimizer, Gaussian prior: the posterior N(w; m, P^-1), P = X^T X / sigma^2 + alpha I,
+    // has its mode at the least-squares solution of [X/sigma; sqrt(alpha) I] w = [y/sigma; 0], solved
+    // here by column-pivoting QR (independent of the normal-equation solve of ridge_printed).
+    // Forward error as in dlbook.7_2_1.ridge.corrected: 16 (m+n) eps cond(P) (||w|| + ||r||/||A||).
+    {
+      MatrixXd A(m + n, n);
+      A << X / sigma, std::sqrt(alpha) * MatrixXd::Identity(n, n);
+      VectorXd rhs = VectorXd::Zero(m + n);
+      rhs.head(m) = y / sigma;
+      const VectorXd w_mode = A.colPivHouseholderQr().solve(rhs);
+      Eigen::SelfAdjointEigenSolver<MatrixXd> es(H, Eigen::EigenvaluesOnly);
+      const double cond = cond_spd(es.eigenvalues(), alpha);
+      const double ls_res = (A * w_mode - rhs).norm() / A.norm();
+      wmode_l2.add((w_l2 - w_mode).norm(), 16.0 * (m + n) * eps * cond * (w_mode.norm() + ls_res + 1e-300), where);
+    }
+
     // (1) The differences penalized - (-log posterior numerator) are constant over w: evaluated at
     // the minimizers, at w = 0 (a kink of |.|), and at K random points around them. Each side is a
     // sum of m + n terms, each with a few eps relative error (log of a pdf: error eps (1 + z^2/2)),
@@ -536,6 +552,10 @@ ClaimResult check_map(const CheckContext& ctx) {
     }
   }
   const std::string inst = fmt::format("{} random linear-Gaussian regressions (n = 1..4, m = n+1..n+5)", N);
+  r.checks.push_back(record("argmin J + (alpha/2)||w||^2 = posterior mode under N(0, I/alpha) (QR of [X/sigma; "
+                            "sqrt(alpha) I])",
+                            "closed-form-vs-numerics", wmode_l2,
+                            inst + "; tolerance 16 (m+n) eps cond (||w|| + ||r||/||A||)"));
   r.checks.push_back(record("J + (alpha/2)||w||^2 minus -log[p(y|X,w) N(w; 0, I/alpha)] is constant in w", "exact",
                             wconst_l2, inst + "; Boost.Math normal pdf; tolerance 16 (m+n) eps scale"));
   r.checks.push_back(record("J + alpha ||w||_1 minus -log[p(y|X,w) prod Laplace(w_i; 0, 1/alpha)] is constant in w",
@@ -544,7 +564,20 @@ ClaimResult check_map(const CheckContext& ctx) {
                             inst + "; 16 random directions per instance, radii 1e-1..1e-4"));
   r.checks.push_back(record("exact L1 minimizer is a minimum of the Laplace-prior -log posterior", "property", wmin_l1,
                             inst + "; 16 random directions per instance, radii 1e-1..1e-4"));
-  set_worst_ratio(r, {&wconst_l2, &wconst_l1, &wmin_l2, &wmin_l1});
+  set_worst_ratio(r, {&wconst_l2, &wconst_l1, &wmin_l2, &wmin_l1, &wmode_l2});
+  // The book's wording, measured on X = [1], y = [2], sigma = 1, alpha = 1 (hand values):
+  // - sign: "J taken as the log-likelihood": then J + (alpha/2) w^2 = -(w - 2)^2/2 + w^2/2 + c = 2w + c',
+  //   unbounded below (no minimizer), while the MAP (J the NEGATIVE log-likelihood) is w = 2/(1+1) = 1.
+  // - scale: "Laplace(w_i; 0, lambda^-1)" with lambda undefined in 7.2.3: the prior that gives
+  //   alpha |w| is Laplace(0, 1/alpha); with another scale 1/lambda the MAP is soft(2, lambda), e.g.
+  //   lambda = 2 gives w = 0, not soft(2, alpha) = 1.
+  r.extra["book_typos"] = {
+      {"sign", "7.2.3 says J is 'taken as the log-likelihood'; it must be the negative log-likelihood. Literal "
+               "reading on X = [1], y = [2], sigma = 1, alpha = 1: J + (alpha/2) w^2 = 2w + const, no minimizer; "
+               "MAP w = 1."},
+      {"scale", "7.2.3 ends with Laplace(w_i; 0, lambda^-1), lambda undefined there; alpha ||w||_1 is the MAP of "
+                "Laplace(0, 1/alpha). Same instance with lambda = 2: MAP 0 instead of 1."},
+      {"notation", "||w_i|| for the scalar |w_i| in alpha sum_i ||w_i|| (cosmetic)"}};
   summarize(r);
   return r;
 }
@@ -910,8 +943,8 @@ void register_dlbook_linear(Registry& reg, EvalRegistry& eval) {
   reg.add({.id = "dlbook.7_2_1.ridge",
            .source = "dlbook",
            .method = "closed form vs gradient = 0",
-           .statement = "Linear regression with objective (Xw - y)^T(Xw - y) + (1/2) alpha w^T w has the normal equations "
-                        "w = (X^T X + alpha I)^-1 X^T y (as printed in 7.2.1).",
+           .statement = "As printed in 7.2.1 (after Fig. 7.1): the objective (Xw - y)^T(Xw - y) + (1/2) alpha w^T w (no "
+                        "1/2 on the squared error) changes the normal equations to w = (X^T X + alpha I)^-1 X^T y.",
            .expected = Verdict::Fails,
            .finding = "Factor mismatch: the printed objective (Xw-y)^T(Xw-y) + (1/2) alpha w^T w has gradient "
                       "2 X^T(Xw - y) + alpha w, so its minimizer is (X^T X + (alpha/2) I)^-1 X^T y. The printed normal "
@@ -944,12 +977,15 @@ void register_dlbook_linear(Registry& reg, EvalRegistry& eval) {
   reg.add({.id = "dlbook.7_2_3.map",
            .source = "dlbook",
            .method = "exact: same minimizer",
-           .statement = "Minimizing J + (alpha/2)||w||^2 is MAP estimation with a Gaussian prior of precision alpha; "
-                        "minimizing J + alpha ||w||_1 is MAP with an isotropic Laplace prior.",
+           .statement = "The penalty (alpha/2)||w||^2 is MAP estimation with a Gaussian prior N(0, alpha^-1 I); "
+                        "alpha ||w||_1 is MAP with a Laplace(0, 1/alpha) prior (J the negative log-likelihood).",
            .expected = Verdict::Holds,
-           .finding = "Holds with two readings of the text: J must be the NEGATIVE log-likelihood (the book says "
-                      "\"taken as the log-likelihood\"), and the Laplace scale \"lambda^-1\" in Laplace(w_i; 0, lambda^-1) "
-                      "must be alpha^-1 (lambda is not defined in 7.2.3).",
+           .finding = "Holds: same minimizers exactly (posterior mode by QR; -log posterior from Boost.Math pdfs minus "
+                      "the penalized objective is constant in w). Book typos (7.2.3, unnumbered): J is \"taken as the "
+                      "log-likelihood\" (sign: it must be the negative log-likelihood; read literally, X = [1], y = [2], "
+                      "sigma = alpha = 1 gives J + (alpha/2)w^2 = 2w + const, no minimizer, vs MAP w = 1); the "
+                      "closing Laplace(w_i; 0, lambda^-1) has lambda undefined (scale: it must be alpha^-1; lambda = 2 "
+                      "would give MAP 0 instead of 1). The Gaussian precision alpha and (alpha/2) convention are right.",
            .mc_tests = 0,
            .check = check_map});
   reg.add({.id = "dlbook.7_3.constraint",

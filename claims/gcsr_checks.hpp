@@ -19,7 +19,7 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx);
 
 // Monte Carlo hypothesis tests each check performs (the Claim's mc_tests; power self-tests are
 // recorded but do not decide the verdict, so they are not counted, see claims/core/mc_check.hpp).
-inline constexpr int kRandomHalfTests = 4;
+inline constexpr int kRandomHalfTests = 7;  // 4 pairs with E pi = 0.5 + 3 non-symmetric pairs
 inline constexpr int kClosedFormTests = 18;  // 9 grid points for L2 + 9 for L1
 
 // summarize(r), and for FAILS a counterexample listing every failing sub-check with its detail.

@@ -22,22 +22,29 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
   reg.add({.id = "gcsr.eq9.coherence-rate",
            .source = "gcsr",
            .method = "property",
-           .statement = "pi = ||Theta(sign(g) .* sign(g + lambda dOmega))||_1 / n, g = dL/dw; entries with g = 0 "
-                        "excluded (footnote 2); pi in [0, 1], pi = 1 when lambda = 0.",
+           .statement = "pi = #{i : g_i != 0, sign(g_i) = sign(g_i + lambda dOmega_i)} / #{i : g_i != 0}, g = dL/dw "
+                        "(eq. 9 with footnote 2: g = 0 excluded from numerator and denominator); pi in [0, 1], pi = 1 "
+                        "when lambda = 0.",
            .expected = Verdict::Holds,
-           .finding = "Conventions where the paper is silent: Theta(0) = 0 (a combined gradient of exactly 0 is not "
-                      "coherent); dOmega/dw(0) = 0 for L1; no g != 0 returns status NoGradient with pi = 0 (never NaN).",
+           .finding = "Conventions where the paper is silent: sign(0) = 0, i.e. Theta(0) = 0 in eq. 9 (a combined "
+                      "gradient of exactly 0 is not coherent: sign 0 != sign(g_i)); dOmega/dw(0) = 0 for L1 (the "
+                      "minimal-norm subgradient), so an entry with w = 0 is coherent; no g != 0 returns status "
+                      "NoGradient with pi = 0 (never NaN). Eq. 9 as printed divides by n, all parameters; footnote 2 "
+                      "makes it the count over g != 0. Exact hand cases: g = [0, 1, -2], w = [5, -1, 0], lambda = 1 "
+                      "gives pi = 1/2 (L1 and L2).",
            .mc_tests = 0,
            .check = gcsr::check_eq9_coherence_rate});
   reg.add({.id = "gcsr.eq9.random-half",
            .source = "gcsr",
            .method = "monte-carlo",
-           .statement = "The sign coherence rate between two independent random vectors is 0.5 in expectation.",
+           .statement = "The sign coherence rate of two independent random vectors (entries nonzero a.s.) is 0.5 in "
+                        "expectation when one is sign-symmetric; in general E pi = mean_i [q_i r_i + (1-q_i)(1-r_i)].",
            .expected = Verdict::Holds,
-           .finding = "Holds when at least one of the two vectors has entries with P(> 0) = P(< 0) = 1/2 (e.g. "
-                      "symmetric, checked for normal, uniform, Laplace, Cauchy, Rademacher, and skewed Exp(1)-1 vs "
-                      "normal). In general P(coherent) = pq + (1-p)(1-q), p, q = P(entry > 0): both Exp(1)-1 give "
-                      "e^-2 + (1-e^-1)^2 = 0.5349, not 0.5.",
+           .finding = "The paper's unconditional 'expected to be 0.5' needs one vector sign-symmetric (P(entry > 0) "
+                      "= 1/2). General form checked by Monte Carlo for non-symmetric laws: both Exp(1)-1 give "
+                      "e^-2 + (1-e^-1)^2 = 0.5349; N(1/2,1) vs U(-1/4,1) gives 0.8 Phi(1/2) + 0.2 (1 - Phi(1/2)) = "
+                      "0.6149; non-identical entries N((i-15.5)/8, 1) vs N(sin i, 1): 0.4791. Both positive: pi = 1 "
+                      "exactly.",
            .mc_tests = gcsr::kRandomHalfTests,
            .check = gcsr::check_eq9_random_half});
   reg.add({.id = "gcsr.eq9.coherence-closed-form",
@@ -63,12 +70,15 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
   reg.add({.id = "gcsr.sec2_2.suppression",
            .source = "gcsr",
            .method = "exact/property: slope fit over random nets, depths 2..8",
-           .statement = "For a bias-free ReLU MLP of depth L with all weights scaled by s -> 0, ||dL/dW_l|| ~ s^(L-1) "
-                        "(log-log slope L - 1) while ||W_l|| ~ s: gradients are suppressed far more than weights.",
+           .statement = "Bias-free ReLU MLP of depth L, every layer scaled by s -> 0: ||dL/dW_l|| ~ s^(L-1) while "
+                        "||W_l|| ~ s, so the gradient-to-weight ratio ~ s^(L-2): gradients suppressed far more than "
+                        "weights for L >= 3.",
            .expected = Verdict::Holds,
-           .finding = "Exact by positive homogeneity for a loss whose output residual does not vanish at yhat = 0 "
-                      "(squared loss with y != 0, cross-entropy). Scope notes: at depth 2 the gradient slope is 1, "
-                      "the same as the weights' (no 'far more' suppression); with y = 0 the slope is 2L - 1.",
+           .finding = "Exact by positive homogeneity for a loss with nonzero gradient at output 0 (checked: squared "
+                      "loss with y != 0 and softmax cross-entropy, depths 2..8). As printed without the depth "
+                      "condition, 'far more suppressed than the weights' FAILS at L = 2: gradient slope 1 = the "
+                      "weights' slope, the ratio is scale-free (slope 0); it holds for L >= 3 (ratio slope L - 2 >= "
+                      "1). With y = 0 (zero gradient at output 0) the slope is 2L - 1 instead.",
            .mc_tests = 0,
            .check = gcsr::check_sec2_2_suppression});
 

@@ -110,6 +110,28 @@ TEST(DlbookLinearClaims, RidgeCounterexampleIsTheOneByOneCase) {
   EXPECT_NEAR(*r.estimate, 0.5, 4 * eps);  // printed formula 1/(1+1) through Cholesky (sqrt 2): a few ulp
 }
 
+// 7.2.3 by hand on X = [1], y = [2], sigma = 1 (J = (w - 2)^2 / 2, the negative log-likelihood up to
+// a constant), alpha = 1. Gaussian prior N(0, 1/alpha): -log posterior = (w-2)^2/2 + w^2/2 + c, mode 1.
+// Laplace(0, 1/alpha): (w-2)^2/2 + |w| + c, mode soft(2, 1) = 1; the wrong scale 1/2 (lambda = 2 for
+// the book's undefined lambda) gives soft(2, 2) = 0. The claim reports the typos in extra.book_typos.
+TEST(DlbookLinearClaims, MapHandCaseAndBookTypos) {
+  MatrixXd X(1, 1);
+  X(0, 0) = 1;
+  VectorXd y(1);
+  y[0] = 2;
+  EXPECT_NEAR(dl::ridge_printed(X, y, 1.0)[0], 1.0, 4 * eps);  // (1 + 1)^-1 2: a few roundings
+  MatrixXd H(1, 1);
+  H(0, 0) = 1;
+  EXPECT_NEAR(dl::l1_quadratic_minimizer_exact(H, y, 1.0)[0], 1.0, 4 * eps);
+  EXPECT_EQ(dl::l1_quadratic_minimizer_exact(H, y, 2.0)[0], 0.0);
+  const auto r = run_claim("dlbook.7_2_3.map");
+  EXPECT_EQ(r.verdict, Verdict::Holds);
+  for (const char* k : {"sign", "scale"}) EXPECT_TRUE(r.extra.at("book_typos").contains(k)) << k;
+  bool mode_check = false;
+  for (const auto& c : r.checks) mode_check |= c.name.find("posterior mode") != std::string::npos && c.verdict == Verdict::Holds;
+  EXPECT_TRUE(mode_check);
+}
+
 // ---- eqs. 7.6-7.8 vs Armadillo ----
 
 TEST(DlbookLinear, L2MinimizerMatchesArmadilloSolveAndEigSym) {

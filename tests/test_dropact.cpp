@@ -41,8 +41,12 @@ rc_::ClaimResult run_claim(const std::string& id) {
 
 // Checks the verdict, the power self-tests (all detected for this seed) and that mc_tests equals
 // the number of Monte Carlo hypothesis tests the check performed.
+// `expected` is the verdict fixed in the test per ID; the registry's own `expected` must agree (a
+// wrong registry expectation would otherwise pass unnoticed).
 void expect_claim(const std::string& id, Verdict expected) {
   const rc_::ClaimResult r = run_claim(id);
+  ASSERT_NE(rc_::all_claims().find(id), nullptr) << id;
+  EXPECT_EQ(rc_::all_claims().find(id)->expected, expected) << "registered expected verdict of " << id;
   EXPECT_EQ(r.verdict, expected) << id << ": " << regcheck::sim::to_string(r.verdict) << " " << rc_::to_json(r).dump(1);
   int mc = 0, power = 0;
   for (const auto& c : r.checks) {

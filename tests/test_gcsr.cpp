@@ -70,10 +70,72 @@ using f50 = boost::multiprecision::cpp_bin_float_50;
 // ---- every claim at the fixed seed ----------------------------------------------------------------
 TEST(GcsrClaims, Eq2UpdateHolds) { expect_verdict("gcsr.eq2.update", Verdict::Holds, 0); }
 TEST(GcsrClaims, Eq9CoherenceRateHolds) { expect_verdict("gcsr.eq9.coherence-rate", Verdict::Holds, 0); }
-TEST(GcsrClaims, Eq9RandomHalfHolds) { expect_verdict("gcsr.eq9.random-half", Verdict::Holds, 4); }
+TEST(GcsrClaims, Eq9RandomHalfHolds) { expect_verdict("gcsr.eq9.random-half", Verdict::Holds, 7); }
 TEST(GcsrClaims, Eq9ClosedFormHolds) { expect_verdict("gcsr.eq9.coherence-closed-form", Verdict::Holds, 18); }
 TEST(GcsrClaims, Eq10L1ProxHolds) { expect_verdict("gcsr.eq10.l1-prox", Verdict::Holds, 0); }
 TEST(GcsrClaims, Sec22SuppressionHolds) { expect_verdict("gcsr.sec2_2.suppression", Verdict::Holds, 0); }
+
+// The general form E pi = mean_i [q r + (1-q)(1-r)] is what the Monte Carlo tests compare with:
+// hand values for the non-symmetric pairs (q = r = 1/e: e^-2 + (1 - e^-1)^2; q = Phi(1/2) =
+// 0.69146246127401310, r = 4/5: 0.8 q + 0.2 (1 - q)), and the both-positive pair gives 1 exactly.
+TEST(GcsrClaims, RandomHalfGeneralFormAndBothPositive) {
+  const auto r = run("gcsr.eq9.random-half");
+  ASSERT_EQ(r.extra.at("pairs").size(), 7u);
+  const double e1 = std::exp(-1.0), q = 0.69146246127401310;
+  const double want[7] = {0.5, 0.5, 0.5, 0.5, e1 * e1 + (1 - e1) * (1 - e1), 0.8 * q + 0.2 * (1 - q), 0.47911131728418066};
+  for (std::size_t k = 0; k < 7; ++k) {
+    const auto& row = r.extra.at("pairs")[k];
+    // Means of 32 terms each rounded once: 64 eps; the last value is a 17-digit double-precision sum
+    // of normal cdfs (erfc, < 2 ulp each): 1e-15.
+    EXPECT_NEAR(row.at("theory").get<double>(), want[k], 1e-15) << row.dump();
+    EXPECT_LE(row.at("ci")[0].get<double>(), want[k]) << row.dump();
+    EXPECT_GE(row.at("ci")[1].get<double>(), want[k]) << row.dump();
+  }
+  EXPECT_NEAR(r.extra.at("both_exp_minus_1").get<double>(), 0.53491168413034, 1e-13);
+  bool both_positive = false;
+  for (const claims::CheckRecord& c : r.checks)
+    if (c.name.rfind("both positive", 0) == 0) {
+      both_positive = true;
+      EXPECT_EQ(c.verdict, Verdict::Holds);
+      EXPECT_EQ(*c.max_error, 0.0);
+    }
+  EXPECT_TRUE(both_positive);
+}
+
+// Depth 2: the gradient-to-weight ratio is scale-free (slope 0, no "far more" suppression); from
+// depth 3 on its slope is L - 2 >= 1. The fitted slopes are exact up to the claim's bounds (< 1e-6).
+TEST(GcsrClaims, SuppressionRatioSlopeIsDepthMinusTwo) {
+  const auto r = run("gcsr.sec2_2.suppression");
+  const auto& rows = r.extra.at("by_depth");
+  ASSERT_EQ(rows.size(), 7u);
+  for (const auto& row : rows) {
+    const int L = row.at("depth").get<int>();
+    EXPECT_NEAR(row.at("min_ratio_slope").get<double>(), L - 2, 1e-6) << row.dump();
+    EXPECT_NEAR(row.at("max_ratio_slope").get<double>(), L - 2, 1e-6) << row.dump();
+    EXPECT_EQ(row.at("gradients_suppressed_far_more_than_weights").get<bool>(), L >= 3);
+  }
+  // Both losses with a nonzero gradient at output 0 are checked: squared loss (y != 0) and cross-entropy.
+  int slope_records = 0;
+  for (const claims::CheckRecord& c : r.checks)
+    if (c.name.find("slope of ||dL/dW_l|| vs s equals L - 1") != std::string::npos) {
+      ++slope_records;
+      EXPECT_EQ(c.verdict, Verdict::Holds) << c.name;
+    }
+  EXPECT_EQ(slope_records, 2);
+}
+
+// The coherence claim carries the exact hand cases with zeros as a sub-check of its own.
+TEST(GcsrClaims, CoherenceRateHasExactHandCases) {
+  const auto r = run("gcsr.eq9.coherence-rate");
+  bool found = false;
+  for (const claims::CheckRecord& c : r.checks)
+    if (c.name.rfind("hand-computed vectors with zeros", 0) == 0) {
+      found = true;
+      EXPECT_EQ(c.verdict, Verdict::Holds) << c.detail;
+      EXPECT_EQ(*c.n, 6u);
+    }
+  EXPECT_TRUE(found);
+}
 
 TEST(GcsrClaims, MonteCarloResultsDoNotDependOnThreads) {
   claims::CheckContext one = fixed_context(), two = fixed_context();
@@ -173,6 +235,25 @@ TEST(GcsrCoherence, HandComputedExamples) {
   EXPECT_EQ(tg::coherence_rate(g, w, 0.1, tg::Penalty::L2).pi, 1.0);
   // Float arrays (the trainer's parameters) give the same answer.
   EXPECT_EQ(tg::coherence_rate(g.cast<float>(), w.cast<float>(), 1.0, tg::Penalty::L1).pi, 0.5);
+  // The catalog's example with zeros: g = [0, 1, -2], w = [5, -1, 0], lambda = 1. g_0 = 0 is excluded;
+  // L1: 1 + sign(-1) = 0 has sign 0 != sign(1): incoherent; w_2 = 0 has dOmega = 0: -2 coherent. 1/2.
+  // L2: 1 + 2(-1) = -1 flips; -2 + 0 coherent: 1/2. lambda = 0: 2/2.
+  Eigen::ArrayXd g3(3), w3(3);
+  g3 << 0.0, 1.0, -2.0;
+  w3 << 5.0, -1.0, 0.0;
+  for (tg::Penalty k : {tg::Penalty::L1, tg::Penalty::L2}) {
+    const tg::Coherence h = tg::coherence_rate(g3, w3, 1.0, k);
+    EXPECT_EQ(h.n_used, 2u);
+    EXPECT_EQ(h.pi, 0.5);
+    EXPECT_EQ(tg::coherence_rate(g3, w3, 0.0, k).pi, 1.0);
+  }
+  // g = [0, 0, 3, -1, 2], w = [1, -4, 0, 2, -0.5]: L2 lambda = 0.5: 3, -1 + 2 = 1 (flip), 2 - 0.5: 2/3;
+  // L1 lambda = 2: 3, -1 + 2 (flip), 2 - 2 = 0 (tie, incoherent): 1/3.
+  Eigen::ArrayXd g5(5), w5(5);
+  g5 << 0.0, 0.0, 3.0, -1.0, 2.0;
+  w5 << 1.0, -4.0, 0.0, 2.0, -0.5;
+  EXPECT_EQ(tg::coherence_rate(g5, w5, 0.5, tg::Penalty::L2).pi, 2.0 / 3.0);
+  EXPECT_EQ(tg::coherence_rate(g5, w5, 2.0, tg::Penalty::L1).pi, 1.0 / 3.0);
   // No nonzero gradient: a status, not NaN.
   const tg::Coherence z = tg::coherence_rate(Eigen::ArrayXd::Zero(3), w.head(3), 1.0, tg::Penalty::L2);
   EXPECT_EQ(z.status, tg::CoherenceStatus::NoGradient);
