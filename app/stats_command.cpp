@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <cstdio>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +41,17 @@ nlohmann::json num(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   return v;
 }
+
+// Output is collected and printed only once every number is computed: a run that ends in an
+// error prints nothing on stdout (one error line on stderr).
+struct Printer {
+  std::string text;
+  template <class... A>
+  void operator()(fmt::format_string<A...> f, A&&... a) {
+    fmt::format_to(std::back_inserter(text), f, std::forward<A>(a)...);
+  }
+  void flush() const { std::fwrite(text.data(), 1, text.size(), stdout); }
+};
 
 std::string g6(double v) { return fmt::format("{:.6g}", v); }
 // Enough digits to see a difference of the spread when the mean is large (1e12 +- 0.1).
@@ -125,6 +138,7 @@ void write_json(const StatsOptions& o, const nlohmann::json& doc) {
 }
 
 int run_summary(const StatsOptions& o) {
+  Printer P;
   if (!o.json.empty()) check_writable("--json", o.json);
   const Data d = load(o, 2);
   require_group_sizes(d, 2);
@@ -134,14 +148,14 @@ int run_summary(const StatsOptions& o) {
   const bool bca = o.method == "bca";
   nlohmann::json doc = header_json(o, d, "summary");
   doc["groups"] = nlohmann::json::array();
-  fmt::print("regcheck stats summary: {} column '{}', {} row(s), {:g}% intervals; bootstrap {} with {} resamples, seed {}\n", o.file,
+  P("regcheck stats summary: {} column '{}', {} row(s), {:g}% intervals; bootstrap {} with {} resamples, seed {}\n", o.file,
              d.col.name, d.csv.rows.size(), 100 * level, bca ? "BCa" : "percentile", o.resamples, o.seed);
-  fmt::print("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", "group", "n", "mean", "sd", "se", "t CI", "median",
+  P("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", "group", "n", "mean", "sd", "se", "t CI", "median",
              "median CI (coverage)", "bootstrap CI");
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
     const st::Summary s = st::summarize(d.groups[g], d.col.ref_double, level);
     const st::BootstrapCi b = st::bootstrap_mean_ci(d.groups[g], d.col.ref_double, level, o.resamples, o.seed, bca, threads);
-    fmt::print("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", group_label(d, g), s.m.n, gm(s.m.mean), g6(s.m.sd),
+    P("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", group_label(d, g), s.m.n, gm(s.m.mean), g6(s.m.sd),
                g6(s.m.se), fmt::format("[{}, {}]", gm(s.ci_lo), gm(s.ci_hi)), gm(s.median),
                fmt::format("[{}, {}] ({:.4f})", gm(s.median_ci_lo), gm(s.median_ci_hi), s.median_ci_coverage),
                fmt::format("[{}, {}]", gm(b.lo), gm(b.hi)));
@@ -155,6 +169,7 @@ int run_summary(const StatsOptions& o) {
     doc["groups"].push_back(j);
   }
   write_json(o, doc);
+  P.flush();
   return 0;
 }
 
@@ -164,8 +179,8 @@ nlohmann::json ttest_json(const char* name, const st::TTest& t, const std::strin
           {"cohen_d", num(t.cohen_d)}, {"hedges_g", num(t.hedges_g)}};
 }
 
-void print_t(const char* name, const st::TTest& t) {
-  fmt::print("{:<16} t = {}, df = {}, p = {}; difference {} [{}, {}], Cohen's d {}, Hedges' g {}\n", name, g6(t.t), g6(t.df),
+void print_t(Printer& P, const char* name, const st::TTest& t) {
+  P("{:<16} t = {}, df = {}, p = {}; difference {} [{}, {}], Cohen's d {}, Hedges' g {}\n", name, g6(t.t), g6(t.df),
              g6(t.p_value), g6(t.diff), g6(t.ci_lo), g6(t.ci_hi), g6(t.cohen_d), g6(t.hedges_g));
 }
 
@@ -191,6 +206,7 @@ std::vector<double> paired_differences(const Data& d, const StatsOptions& o) {
 }
 
 int run_compare(const StatsOptions& o) {
+  Printer P;
   if (o.group.empty()) throw UsageError("compare: --group is required (the column naming each row's method or condition)");
   if (!o.json.empty()) check_writable("--json", o.json);
   const Data d = load(o, 2);
@@ -202,34 +218,34 @@ int run_compare(const StatsOptions& o) {
   const double level = 1.0 - o.alpha;
   nlohmann::json doc = header_json(o, d, "compare");
   doc["groups"] = nlohmann::json::array();
-  fmt::print("regcheck stats compare: {} column '{}' by '{}', {} groups, {:g}% intervals\n", o.file, d.col.name, o.group, d.groups.size(), 100 * level);
-  fmt::print("{:<16} {:>7} {:>16} {:>12} {:>12}\n", "group", "n", "mean", "sd", "se");
+  P("regcheck stats compare: {} column '{}' by '{}', {} groups, {:g}% intervals\n", o.file, d.col.name, o.group, d.groups.size(), 100 * level);
+  P("{:<16} {:>7} {:>16} {:>12} {:>12}\n", "group", "n", "mean", "sd", "se");
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
     const st::Moments m = st::moments(d.groups[g], d.col.ref_double);
-    fmt::print("{:<16} {:>7} {:>16} {:>12} {:>12}\n", group_label(d, g), m.n, gm(m.mean), g6(m.sd), g6(m.se));
+    P("{:<16} {:>7} {:>16} {:>12} {:>12}\n", group_label(d, g), m.n, gm(m.mean), g6(m.sd), g6(m.se));
     doc["groups"].push_back({{"group", d.group_names[g]}, {"n", m.n}, {"mean", num(m.mean)}, {"sd", num(m.sd)}, {"se", num(m.se)}});
   }
   doc["tests"] = nlohmann::json::array();
   if (d.groups.size() == 2) {
     const std::string& a = d.group_names[0];
     const std::string& b = d.group_names[1];
-    fmt::print("difference: '{}' - '{}'\n", a, b);
+    P("difference: '{}' - '{}'\n", a, b);
     const st::TTest w = st::welch_t(d.groups[0], d.groups[1], level);
-    print_t("Welch t", w);
+    print_t(P, "Welch t", w);
     doc["tests"].push_back(ttest_json("welch_t", w, a, b));
     if (!o.paired_by.empty()) {
       const st::TTest p = st::paired_t(paired_differences(d, o), level);
-      print_t("paired t", p);
+      print_t(P, "paired t", p);
       doc["tests"].push_back(ttest_json("paired_t", p, a, b));
     }
     const st::MannWhitney u = st::mann_whitney_u(d.groups[0], d.groups[1]);
-    fmt::print("{:<16} U = {}, p = {} ({})\n", "Mann-Whitney U", g6(u.u), g6(u.p_value), u.exact ? "exact" : "normal approximation, tie and continuity corrected");
+    P("{:<16} U = {}, p = {} ({})\n", "Mann-Whitney U", g6(u.u), g6(u.p_value), u.exact ? "exact" : "normal approximation, tie and continuity corrected");
     doc["tests"].push_back({{"test", "mann_whitney_u"}, {"groups", {a, b}}, {"u", num(u.u)}, {"p_value", num(u.p_value)},
                             {"method", u.exact ? "exact" : "asymptotic"}});
   } else {
     std::vector<std::span<const double>> spans(d.groups.begin(), d.groups.end());
     const st::Anova an = st::one_way_anova(spans);
-    fmt::print("{:<16} F = {}, df = ({}, {}), p = {}\n", "one-way ANOVA", g6(an.f), an.df_between, an.df_within, g6(an.p_value));
+    P("{:<16} F = {}, df = ({}, {}), p = {}\n", "one-way ANOVA", g6(an.f), an.df_between, an.df_within, g6(an.p_value));
     doc["tests"].push_back({{"test", "anova"}, {"f", num(an.f)}, {"df_between", an.df_between}, {"df_within", an.df_within},
                             {"p_value", num(an.p_value)}, {"ss_between", num(an.ss_between)}, {"ss_within", num(an.ss_within)}});
     std::vector<st::TTest> pairs;
@@ -243,11 +259,11 @@ int run_compare(const StatsOptions& o) {
       }
     const std::vector<double> ph = st::holm(p);
     const std::vector<double> pb = st::benjamini_hochberg(p);
-    fmt::print("all pairs (Welch t; unadjusted {:g}% CIs), p-values adjusted by Holm{}:\n", 100 * level, o.bh ? " and Benjamini-Hochberg" : "");
+    P("all pairs (Welch t; unadjusted {:g}% CIs), p-values adjusted by Holm{}:\n", 100 * level, o.bh ? " and Benjamini-Hochberg" : "");
     for (std::size_t k = 0; k < pairs.size(); ++k) {
       const auto [i, j] = which[k];
       const st::TTest& t = pairs[k];
-      fmt::print("  {} - {}: diff {} [{}, {}], t = {}, df = {}, p = {}, p_holm = {}{}\n", d.group_names[i], d.group_names[j], g6(t.diff),
+      P("  {} - {}: diff {} [{}, {}], t = {}, df = {}, p = {}, p_holm = {}{}\n", d.group_names[i], d.group_names[j], g6(t.diff),
                  g6(t.ci_lo), g6(t.ci_hi), g6(t.t), g6(t.df), g6(t.p_value), g6(ph[k]), o.bh ? ", p_bh = " + g6(pb[k]) : "");
       nlohmann::json jt = ttest_json("welch_t", t, d.group_names[i], d.group_names[j]);
       jt["p_holm"] = num(ph[k]);
@@ -256,10 +272,12 @@ int run_compare(const StatsOptions& o) {
     }
   }
   write_json(o, doc);
+  P.flush();
   return 0;
 }
 
 int run_power(const StatsOptions& o) {
+  Printer P;
   if (!o.json.empty()) check_writable("--json", o.json);
   double sd = 0.0;
   std::optional<double> n = o.n;
@@ -290,23 +308,24 @@ int run_power(const StatsOptions& o) {
     doc["sd_source"] = d.groups.size() > 1 ? "pooled within-group sd" : "sample sd";
   }
   doc["sd"] = num(sd);
-  fmt::print("regcheck stats power: two-sided two-sample t test, sd {}, alpha {:g}, target power {:g}\n", g6(sd), o.alpha, o.power);
+  P("regcheck stats power: two-sided two-sample t test, sd {}, alpha {:g}, target power {:g}\n", g6(sd), o.alpha, o.power);
   if (o.delta) {
     const std::size_t need = st::runs_needed(*o.delta, sd, o.alpha, o.power);
     const double achieved = st::t_test_power(*o.delta, sd, static_cast<double>(need), o.alpha);
-    fmt::print("runs needed per group to detect a difference of {}: {} (power {:.4f})\n", g6(*o.delta), need, achieved);
+    P("runs needed per group to detect a difference of {}: {} (power {:.4f})\n", g6(*o.delta), need, achieved);
     doc["delta"] = num(*o.delta);
     doc["runs_needed"] = need;
     doc["power_at_runs_needed"] = num(achieved);
   }
   if (n) {
     const double dd = st::detectable_difference(*n, sd, o.alpha, o.power);
-    fmt::print("smallest difference detectable with {} runs per group: {} ({} sd)\n", *n, g6(dd), g6(dd / sd));
+    P("smallest difference detectable with {} runs per group: {} ({} sd)\n", *n, g6(dd), g6(dd / sd));
     doc["n"] = *n;
     doc["detectable_difference"] = num(dd);
   }
   if (!o.delta && !n) throw UsageError("power: give --delta (runs needed) and/or --n (detectable difference)");
   write_json(o, doc);
+  P.flush();
   return 0;
 }
 
