@@ -343,7 +343,9 @@ void common_options(CLI::App* c, StatsOptions& o, bool file_required) {
 Runner add_stats_command(CLI::App& app) {
   auto o = std::make_shared<StatsOptions>();
   CLI::App* cmd = app.add_subcommand("stats", "Statistics on your own results (CSV): summary, compare, power");
-  cmd->require_subcommand(1);
+  // No require_subcommand: an unknown or missing subcommand is reported by the runner, naming
+  // the value given and the allowed ones (CLI11 would only say "A subcommand is required").
+  cmd->allow_extras();
   CLI::App* summary = cmd->add_subcommand("summary", "n, mean, sd, se, t CI, median with exact CI, seeded bootstrap CI");
   common_options(summary, *o, true);
   summary->add_option("--seed", o->seed, "Bootstrap seed, 0..2^64-1 (results are byte-identical for a seed)")->check(seed_validator());
@@ -360,7 +362,18 @@ Runner add_stats_command(CLI::App& app) {
   power->add_option("--power", o->power, "Target power (alpha < power < 1; default 0.8)");
   power->add_option("--n", o->n, "Runs per group (default with FILE: the smallest group)");
   power->add_option("--sd", o->sd, "Standard deviation of one run (instead of estimating it from FILE)");
-  return [o, summary, compare, power]() {
+  return [o, root = &app, cmd, summary, compare, power]() {
+    if (!summary->parsed() && !compare->parsed() && !power->parsed()) {
+      const auto extra = cmd->remaining();
+      if (extra.empty()) throw UsageError("stats: a subcommand is required (allowed: summary, compare, power)");
+      throw UsageError(fmt::format("stats: subcommand '{}' is unknown (allowed: summary, compare, power)", extra.front()));
+    }
+    std::vector<std::string> extra;
+    for (CLI::App* a : {root, cmd, summary, compare, power})
+      for (const std::string& e : a->remaining()) extra.push_back(e);
+    if (!extra.empty())
+      throw UsageError(fmt::format("stats: argument '{}' is not allowed here (see 'regcheck stats {} --help')", extra.front(),
+                                   summary->parsed() ? "summary" : compare->parsed() ? "compare" : "power"));
     if (!(o->alpha > 0 && o->alpha < 0.5))
       throw UsageError(fmt::format("--alpha: value {} is out of range (allowed: 0 < alpha < 0.5)", o->alpha));
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");

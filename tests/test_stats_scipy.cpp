@@ -267,7 +267,8 @@ TEST(StatsCli, BadInputsGiveOneErrorLineAndExit2) {
     EXPECT_NE(r.err.find(c.must_contain), std::string::npos) << args << "\n" << r.err;
     EXPECT_FALSE(fs::exists(dir + "/never.json")) << args;
   }
-  for (const std::string args : {"stats power --n 10", "stats power --sd 1", "stats power --sd 0 --n 5", "stats nope"}) {
+  for (const std::string args : {"stats power --n 10", "stats power --sd 1", "stats power --sd 0 --n 5", "stats nope", "stats",
+                                 "stats power --sd 1 --n 5 --bogus", "stats power --sd 1 --n 5 extra"}) {
     const CliRun r = run(args);
     EXPECT_EQ(r.code, 2) << args;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << args << "\n" << r.err;
