@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -54,8 +55,16 @@ struct Printer {
 };
 
 std::string g6(double v) { return fmt::format("{:.6g}", v); }
-// Enough digits to see a difference of the spread when the mean is large (1e12 +- 0.1).
-std::string gm(double v) { return fmt::format("{:.10g}", v); }
+// A location (mean, bound, median) with its scale (se, sd): fixed decimals down to ~scale / 1000,
+// so that a spread of 0.1 around 1e12 stays visible, but no decimal finer than 2 ulps of v (beyond
+// that a double shows its binary rounding, not data).
+std::string gm(double v, double scale) {
+  if (!std::isfinite(v) || !(scale > 0) || std::abs(v) >= 1e15) return fmt::format("{:.6g}", v);
+  const double ulp = std::nextafter(std::abs(v), INFINITY) - std::abs(v);
+  const int max_decimals = std::max(0, static_cast<int>(std::floor(-std::log10(2.0 * ulp))));
+  const int decimals = std::clamp(static_cast<int>(std::ceil(-std::log10(scale))) + 3, 0, max_decimals);
+  return fmt::format("{:.{}f}", v, decimals);
+}
 
 // The data: one numeric column read exactly, split by the group column (in order of first
 // appearance), with the key column when pairing.
@@ -155,10 +164,10 @@ int run_summary(const StatsOptions& o) {
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
     const st::Summary s = st::summarize(d.groups[g], d.col.ref_double, level);
     const st::BootstrapCi b = st::bootstrap_mean_ci(d.groups[g], d.col.ref_double, level, o.resamples, o.seed, bca, threads);
-    P("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", group_label(d, g), s.m.n, gm(s.m.mean), g6(s.m.sd),
-               g6(s.m.se), fmt::format("[{}, {}]", gm(s.ci_lo), gm(s.ci_hi)), gm(s.median),
-               fmt::format("[{}, {}] ({:.4f})", gm(s.median_ci_lo), gm(s.median_ci_hi), s.median_ci_coverage),
-               fmt::format("[{}, {}]", gm(b.lo), gm(b.hi)));
+    P("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", group_label(d, g), s.m.n, gm(s.m.mean, s.m.se), g6(s.m.sd),
+               g6(s.m.se), fmt::format("[{}, {}]", gm(s.ci_lo, s.m.se), gm(s.ci_hi, s.m.se)), gm(s.median, s.m.se),
+               fmt::format("[{}, {}] ({:.4f})", gm(s.median_ci_lo, s.m.se), gm(s.median_ci_hi, s.m.se), s.median_ci_coverage),
+               fmt::format("[{}, {}]", gm(b.lo, s.m.se), gm(b.hi, s.m.se)));
     nlohmann::json j = {{"group", d.group_names[g].empty() ? nlohmann::json() : nlohmann::json(d.group_names[g])},
                         {"n", s.m.n}, {"mean", num(s.m.mean)}, {"sd", num(s.m.sd)}, {"se", num(s.m.se)},
                         {"ci_lo", num(s.ci_lo)}, {"ci_hi", num(s.ci_hi)}, {"median", num(s.median)},
@@ -222,7 +231,7 @@ int run_compare(const StatsOptions& o) {
   P("{:<16} {:>7} {:>16} {:>12} {:>12}\n", "group", "n", "mean", "sd", "se");
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
     const st::Moments m = st::moments(d.groups[g], d.col.ref_double);
-    P("{:<16} {:>7} {:>16} {:>12} {:>12}\n", group_label(d, g), m.n, gm(m.mean), g6(m.sd), g6(m.se));
+    P("{:<16} {:>7} {:>16} {:>12} {:>12}\n", group_label(d, g), m.n, gm(m.mean, m.se), g6(m.sd), g6(m.se));
     doc["groups"].push_back({{"group", d.group_names[g]}, {"n", m.n}, {"mean", num(m.mean)}, {"sd", num(m.sd)}, {"se", num(m.se)}});
   }
   doc["tests"] = nlohmann::json::array();

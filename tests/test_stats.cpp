@@ -150,19 +150,27 @@ TEST(StatsNist, AnovaFTo9DigitsOnEverySet) {
   }
 }
 
-TEST(StatsNist, NorrisMeansOfXAndYMatch50Digits) {
-  // Norris (linear regression set): only the univariate moments of its columns are used here,
-  // certified by 50-digit recomputation from the file's decimals.
+TEST(StatsNist, NorrisLinearRegressionTo12Digits) {
   std::ifstream in(std::string(REGCHECK_SOURCE_DIR) + "/tests/data/stats/nist/Norris.dat");
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   std::vector<std::string> y, x;
-  for (std::size_t i = 60; i < lines.size(); ++i) {  // "Data (lines 61 to 96)"
+  for (std::size_t i = 60; i < lines.size(); ++i) {  // "Data (lines 61 to 96)": y then x
     std::istringstream ss(lines[i]);
     std::string a, b;
     if (ss >> a >> b) y.push_back(a), x.push_back(b);
   }
   ASSERT_EQ(y.size(), 36u);
+  const st::CenteredColumn cx = st::center_decimals(x, "x"), cy = st::center_decimals(y, "y");
+  const st::LinearFit f = st::linear_fit(cx.x, cx.ref_double, cy.x, cy.ref_double);
+  // Certified values from the file's header.
+  const double b0 = -0.262323073774029, b1 = 1.00211681802045, se_b0 = 0.232818234301152, se_b1 = 0.429796848199937E-03,
+               rsd = 0.884796396144373, r2 = 0.999993745883712;
+  std::printf("Norris: LRE B0 %.1f, B1 %.1f, sd(B0) %.1f, sd(B1) %.1f, residual sd %.1f, R2 %.1f\n", lre(f.b0, b0), lre(f.b1, b1),
+              lre(f.se_b0, se_b0), lre(f.se_b1, se_b1), lre(f.residual_sd, rsd), lre(f.r2, r2));
+  for (double l : {lre(f.b0, b0), lre(f.b1, b1), lre(f.se_b0, se_b0), lre(f.se_b1, se_b1), lre(f.residual_sd, rsd), lre(f.r2, r2)})
+    EXPECT_GE(l, 12.0);
+  // And the univariate moments of both columns against 50-digit recomputation.
   for (const auto* col : {&x, &y}) {
     const auto [mean, sd] = certified_mean_sd(*col);
     const st::CenteredColumn c = st::center_decimals(*col, "Norris");
@@ -173,8 +181,9 @@ TEST(StatsNist, NorrisMeansOfXAndYMatch50Digits) {
 }
 
 TEST(StatsTable, CsvQuotesCrlfAndBlankLines) {
-  const st::Csv c = st::parse_csv("method,\"acc, %\"\r\n\"a \"\"x\"\"\",0.5\r\n\r\nb,\"0.25\"\n", "t.csv");
+  const st::Csv c = st::parse_csv("\xEF\xBB\xBFmethod,\"acc, %\"\r\n\"a \"\"x\"\"\",0.5\r\n\r\nb,\"0.25\"\n", "t.csv");
   ASSERT_EQ(c.header.size(), 2u);
+  EXPECT_EQ(c.header[0], "method");  // byte-order mark dropped
   EXPECT_EQ(c.header[1], "acc, %");
   ASSERT_EQ(c.rows.size(), 2u);
   EXPECT_EQ(c.rows[0][0], "a \"x\"");
@@ -276,5 +285,6 @@ TEST(StatsErrors, MisuseThrowsNamingTheValue) {
   EXPECT_NE(msg([] { st::paired_t(std::vector<double>{1.0}, 0.95); }).find("1 pairs"), std::string::npos);
   EXPECT_NE(msg([] { st::one_way_anova({std::vector<double>{1.0, 2.0}}); }).find("1 groups"), std::string::npos);
   EXPECT_NE(msg([] { st::runs_needed(1.0, -1.0, 0.05, 0.8); }).find("sd -1"), std::string::npos);
+  EXPECT_NE(msg([] { st::linear_fit(std::vector<double>{1, 1, 1}, 0.0, std::vector<double>{1, 2, 3}, 0.0); }).find("zero variance"), std::string::npos);
   EXPECT_NE(msg([] { st::detectable_difference(1.0, 1.0, 0.05, 0.8); }).find("1 runs per group"), std::string::npos);
 }

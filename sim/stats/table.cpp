@@ -111,6 +111,7 @@ bool is_decimal(std::string_view cell) {
 }
 
 Csv parse_csv(std::string_view text, const std::string& source) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 byte-order mark (spreadsheet exports)
   Csv csv;
   csv.source = source;
   std::vector<std::string> row;

@@ -135,18 +135,29 @@ BootstrapCi bootstrap_mean_ci(std::span<const double> x, double ref, double leve
     // for any thread count.
     double acc[4] = {0.0, 0.0, 0.0, 0.0};
     std::size_t drawn = 0;
+    // One Philox block gives 8 32-bit words; word k of the block goes to index `drawn` unless
+    // rejected. While 8 more indices fit, no per-word bound check is needed.
+    auto take = [&](std::uint32_t r) {
+      const std::uint64_t prod = static_cast<std::uint64_t>(r) * n32;  // Lemire: index = prod >> 32
+      if (static_cast<std::uint32_t>(prod) < reject_below) [[unlikely]]
+        return;  // rejected: keeps the index exactly uniform
+      acc[drawn & 3] += x[prod >> 32];
+      ++drawn;
+    };
+    while (drawn + 8 <= n) {
+      const r123::Philox4x64::ctr_type block = rng(ctr, key);
+      ++ctr.v[1];
+      for (int w = 0; w < 4; ++w) {
+        take(static_cast<std::uint32_t>(block.v[w]));
+        take(static_cast<std::uint32_t>(block.v[w] >> 32));
+      }
+    }
     while (drawn < n) {
       const r123::Philox4x64::ctr_type block = rng(ctr, key);
       ++ctr.v[1];
       for (int w = 0; w < 4 && drawn < n; ++w) {
-        for (int half = 0; half < 2 && drawn < n; ++half) {
-          const std::uint32_t r = static_cast<std::uint32_t>(block.v[w] >> (32 * half));
-          const std::uint64_t prod = static_cast<std::uint64_t>(r) * n32;  // Lemire: index = prod >> 32
-          if (static_cast<std::uint32_t>(prod) < reject_below) [[unlikely]]
-            continue;  // rejected: keeps the index exactly uniform
-          acc[drawn & 3] += x[prod >> 32];
-          ++drawn;
-        }
+        take(static_cast<std::uint32_t>(block.v[w]));
+        if (drawn < n) take(static_cast<std::uint32_t>(block.v[w] >> 32));
       }
     }
     means[static_cast<std::size_t>(b)] = ((acc[0] + acc[1]) + (acc[2] + acc[3])) / static_cast<double>(n);
@@ -353,6 +364,38 @@ std::vector<double> benjamini_hochberg(std::span<const double> p) {
     adj[order[r]] = running;
   }
   return adj;
+}
+
+LinearFit linear_fit(std::span<const double> x, double ref_x, std::span<const double> y, double ref_y) {
+  REGCHECK_REQUIRE(x.size() == y.size(), fmt::format("linear fit: {} x values and {} y values", x.size(), y.size()));
+  REGCHECK_REQUIRE(x.size() >= 3, fmt::format("linear fit: {} points (allowed: at least 3)", x.size()));
+  const double n = static_cast<double>(x.size());
+  const double mx = sum(x) / n, my = sum(y) / n;
+  double sxx = 0.0, sxy = 0.0, syy = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double dx = x[i] - mx, dy = y[i] - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  REGCHECK_REQUIRE(sxx > 0.0, std::string("linear fit: all x values are equal (zero variance)"));
+  LinearFit f;
+  f.b1 = sxy / sxx;
+  // Intercept at the references: b0 = (ref_y + my) - b1 (ref_x + mx), grouped so that the large
+  // references meet only once.
+  f.b0 = (ref_y - f.b1 * ref_x) + (my - f.b1 * mx);
+  // Residual sum of squares from centered residuals (not syy - b1 sxy, which cancels when R^2 ~ 1).
+  double rss = 0.0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const double r = (y[i] - my) - f.b1 * (x[i] - mx);
+    rss += r * r;
+  }
+  f.residual_sd = std::sqrt(rss / (n - 2.0));
+  f.r2 = 1.0 - rss / syy;
+  f.se_b1 = f.residual_sd / std::sqrt(sxx);
+  const double xbar = ref_x + mx;
+  f.se_b0 = f.residual_sd * std::sqrt(1.0 / n + xbar * xbar / sxx);
+  return f;
 }
 
 namespace {

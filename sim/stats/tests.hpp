@@ -101,6 +101,14 @@ std::vector<double> holm(std::span<const double> p);
 // Benjamini-Hochberg step-up adjusted p-values (same order as p).
 std::vector<double> benjamini_hochberg(std::span<const double> p);
 
+struct LinearFit {
+  double b0 = 0.0, b1 = 0.0, se_b0 = 0.0, se_b1 = 0.0, residual_sd = 0.0, r2 = 0.0;
+};
+// Least-squares line y = b0 + b1 x, both columns centered (value = ref + centered value): slope
+// Sxy / Sxx from two-pass centered sums, intercept (ref_y + ybar) - b1 (ref_x + xbar). Needs
+// n >= 3 and x not constant.
+LinearFit linear_fit(std::span<const double> x, double ref_x, std::span<const double> y, double ref_y);
+
 // Power of the two-sided two-sample Student t test with n runs per group, true difference delta,
 // common sd, level alpha: P(|T| > t_{1-alpha/2, 2n-2}) with T noncentral t(2n - 2,
 // delta / (sd sqrt(2/n))).
