@@ -163,7 +163,7 @@ int run_summary(const StatsOptions& o) {
              "median CI (coverage)", "bootstrap CI");
   for (std::size_t g = 0; g < d.groups.size(); ++g) {
     const st::Summary s = st::summarize(d.groups[g], d.col.ref_double, level);
-    const st::BootstrapCi b = st::bootstrap_mean_ci(d.groups[g], d.col.ref_double, level, o.resamples, o.seed, bca, threads);
+    const st::BootstrapCi b = st::bootstrap_mean_ci(d.groups[g], d.col.ref_double, level, o.resamples, o.seed, bca, threads, g);
     P("{:<16} {:>7} {:>16} {:>12} {:>12} {:>34} {:>16} {:>34} {:>34}\n", group_label(d, g), s.m.n, gm(s.m.mean, s.m.se), g6(s.m.sd),
                g6(s.m.se), fmt::format("[{}, {}]", gm(s.ci_lo, s.m.se), gm(s.ci_hi, s.m.se)), gm(s.median, s.m.se),
                fmt::format("[{}, {}] ({:.4f})", gm(s.median_ci_lo, s.m.se), gm(s.median_ci_hi, s.m.se), s.median_ci_coverage),

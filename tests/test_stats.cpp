@@ -243,6 +243,8 @@ TEST(StatsBootstrap, ByteIdenticalForOneAndTwoThreads) {
     EXPECT_LT(a.lo, a.hi);
     const st::BootstrapCi c = st::bootstrap_mean_ci(x, 0.5, 0.95, 2000, 43, bca, 2);
     EXPECT_NE(a.lo, c.lo);  // the seed matters
+    const st::BootstrapCi g = st::bootstrap_mean_ci(x, 0.5, 0.95, 2000, 42, bca, 2, 1);
+    EXPECT_NE(a.lo, g.lo);  // so does the substream (one per group)
   }
 }
 

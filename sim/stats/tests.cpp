@@ -112,7 +112,7 @@ Summary summarize(std::span<const double> x, double ref, double level) {
 }
 
 BootstrapCi bootstrap_mean_ci(std::span<const double> x, double ref, double level, std::size_t resamples, std::uint64_t seed,
-                              bool bca, int threads) {
+                              bool bca, int threads, std::uint64_t substream) {
   require_level(level);
   const std::size_t n = x.size();
   REGCHECK_REQUIRE(n >= 2 && n < (std::size_t{1} << 32), fmt::format("bootstrap: {} values (allowed: 2 .. 2^32 - 1)", n));
@@ -130,7 +130,7 @@ BootstrapCi bootstrap_mean_ci(std::span<const double> x, double ref, double leve
   for (long long b = 0; b < B; ++b) {
     r123::Philox4x64 rng;
     const r123::Philox4x64::key_type key{{seed, stream}};
-    r123::Philox4x64::ctr_type ctr{{static_cast<std::uint64_t>(b), 0, 0, 0}};
+    r123::Philox4x64::ctr_type ctr{{static_cast<std::uint64_t>(b), 0, substream, 0}};
     // Four partial sums in a fixed pattern (index i goes to sum i % 4): fast, and the same order
     // for any thread count.
     double acc[4] = {0.0, 0.0, 0.0, 0.0};

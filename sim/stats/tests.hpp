@@ -56,12 +56,13 @@ struct BootstrapCi {
 // computes it from the resample means: BCa bias z0 = Phi^-1(mean of the fractions below and at
 // or below the estimate), acceleration from the jackknife (O(n) for the mean), percentiles of the
 // sorted resample means with linear interpolation (numpy's default). Resample b draws its n
-// indices from Philox4x64 keyed by (seed, stream "stats.bootstrap") at counter b, with Lemire's
-// bounded integers (32-bit, with rejection: exactly uniform), and sums in index order: the
-// result is byte-identical for a seed whatever the thread count. Needs 2 <= n < 2^32,
-// resamples >= 100, nonzero variance.
+// indices from Philox4x64 keyed by (seed, stream "stats.bootstrap") at counter (b, block,
+// substream), with Lemire's bounded integers (32-bit, with rejection: exactly uniform), and sums
+// in a fixed order (index i into partial sum i mod 4): the result is byte-identical for a seed
+// whatever the thread count. `substream` (e.g. the group's index) gives independent resamples to
+// several samples under one seed. Needs 2 <= n < 2^32, resamples >= 100, nonzero variance.
 BootstrapCi bootstrap_mean_ci(std::span<const double> x, double ref, double level, std::size_t resamples, std::uint64_t seed,
-                              bool bca, int threads);
+                              bool bca, int threads, std::uint64_t substream = 0);
 
 struct TTest {
   double t = 0.0, df = 0.0, p_value = 1.0;
