@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   auto add = [&](Runner r, const char* name) { runners[app.get_subcommand(name)] = std::move(r); };
   add(add_verify_command(app), "verify");
   add(add_eval_command(app), "eval");
+  add(add_stats_command(app), "stats");
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
 #endif

@@ -7,7 +7,7 @@ PACKAGES=(
   libeigen3-dev libarmadillo-dev libopenblas-dev libboost-dev
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev zlib1g-dev
-  python3-numpy python3-torch
+  python3-numpy python3-torch python3-scipy
   dataset-fashion-mnist python3-sklearn
 )
 missing=()
