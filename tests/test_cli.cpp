@@ -173,7 +173,7 @@ TEST(CliEval, BadItemInFileNamesFileLineAndItem) {
   const CliRun r = run("eval group-prox --v @" + f.string() + " --tau 1");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
-  for (const std::string m : {f.string(), std::string("line 2"), std::string("item 4"), std::string("'x'")})
+  for (const std::string& m : {f.string(), std::string("line 2"), std::string("item 4"), std::string("'x'")})
     EXPECT_NE(r.err.find(m), std::string::npos) << m << " in " << r.err;
 }
 
@@ -231,7 +231,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"eval tl1-prox --y 1e-400 --lambda 1 --a 1", "underflows to 0"},
                       BadInput{"eval tl1-prox --y inf --lambda 1 --a 1", "not a finite number"},
                       BadInput{"eval ensemble-mse --k 1 --v 1 --c 2", "c must be in [-v, v]"},
-                      BadInput{"eval ensemble-mse --k 3 --v 1 --c -0.6", "-0.6"},
+                      BadInput{"eval ensemble-mse --k 3 --v 1 --c -0.6", "c must be in [-v/(k-1), v]"},
                       BadInput{"eval early-stopping-alpha --lambda 1e-300 --eta 1e-320 --tau 1", "exceeds the double range"},
                       BadInput{"eval group-prox --v @/nonexistent-dir/v.txt --tau 1", "/nonexistent-dir/v.txt"},
                       BadInput{"eval shift-ratio --p 1,2", "expected one number"}));

@@ -2,6 +2,7 @@
 
 #include "theory/prox.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -197,7 +198,9 @@ double ensemble_mse(double k, double v, double c) {
   REGCHECK_REQUIRE(std::isfinite(v) && v >= 0, "ensemble_mse: v must be finite and >= 0, got " + detail::num(v));
   REGCHECK_REQUIRE(std::isfinite(c), "ensemble_mse: c must be finite, got " + detail::num(c));
   // v + (k - 1) c >= 0 is the PSD condition c >= -v/(k-1); fma gives its sign exactly (k - 1 is
-  // exact for k <= 2^53), where comparing c with the rounded -v/(k-1) could misjudge a boundary c.
+  // exact for k <= 2^53). A c equal to the rounded bound fl(-v/(k-1)) (what callers compute for the
+  // boundary) is accepted as well and, if rounding put it just outside, counts as the boundary:
+  // the value is clamped at 0 there.
   const double psd = std::fma(k - 1.0, c, v);
   if (k == 1) {
     // c is unused in the value but must still be a covariance of two errors of variance v.
@@ -205,13 +208,13 @@ double ensemble_mse(double k, double v, double c) {
                                             "] (|c| <= v, Cauchy-Schwarz), got " + detail::num(c));
     return v;
   }
-  REGCHECK_REQUIRE(c <= v && psd >= 0,
+  REGCHECK_REQUIRE(c <= v && (psd >= 0 || c >= -v / (k - 1)),
                   "ensemble_mse: c must be in [-v/(k-1), v] = [" + detail::num(-v / (k - 1)) + ", " + detail::num(v) +
                       "] for a PSD covariance, got " + detail::num(c));
   // (v + (k - 1) c) / k from the once-rounded fma: two roundings, and the near-cancellation at
   // c ~ -v/(k-1) costs only the problem's own conditioning. When v + (k - 1) c overflows (k v >
   // DBL_MAX while the mean is <= v), v / k + c ((k - 1) / k) instead (no term exceeds v).
-  if (std::isfinite(psd)) return psd / k;
+  if (std::isfinite(psd)) return std::max(psd, 0.0) / k;
   return v / k + c * ((k - 1.0) / k);
 }
 
