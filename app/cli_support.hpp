@@ -20,8 +20,13 @@ void require_range(const std::string& flag, double v, double lo, double hi, cons
 // CLI11 check for --seed: decimal digits only, 0..2^64-1 (a sign, exponent or overflow is
 // refused with the value and the allowed range named).
 CLI::Validator seed_validator();
-// Parses "1,2,3" into finite numbers; throws UsageError naming the flag and the bad item.
+// Parses "1,2,3" into finite numbers (decimal or hex, subnormals included); "@FILE" or "-" reads
+// them from a file or standard input (read_number_file). Throws UsageError naming the flag and
+// the bad item (and the file), with the allowed range.
 std::vector<double> parse_number_list(const std::string& flag, const std::string& text);
+// Numbers separated by commas and/or whitespace (spaces, tabs, newlines) from `path`, or from
+// standard input when path is "-"; errors name the file, the line and the item.
+std::vector<double> read_number_file(const std::string& flag, const std::string& path);
 
 // Fails early (UsageError) when `path` cannot be written: its folder is missing or not
 // writable. Called before a long run so that the run is not wasted.

@@ -1,14 +1,30 @@
 // regcheck eval NAME --param value ...: one closed form, printed as a JSON object
-// {"name", "inputs", "value"}.
+// {"name", "inputs", "value"}; non-finite numbers are the strings "inf", "-inf", "nan" (as in
+// verify); list parameters also accept @FILE or - (standard input).
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
 #include "claims/core/registry.hpp"
 
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <memory>
 
 namespace regcheck::app {
+
+namespace {
+// JSON has no inf/NaN (nlohmann writes them as null): one convention with verify's output,
+// the strings "inf", "-inf" and "nan" (README, section eval).
+nlohmann::json non_finite_as_strings(nlohmann::json j) {
+  if (j.is_number_float() && !std::isfinite(j.get<double>())) {
+    const double v = j.get<double>();
+    return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  }
+  if (j.is_array() || j.is_object())
+    for (auto& e : j) e = non_finite_as_strings(e);
+  return j;
+}
+}  // namespace
 
 Runner add_eval_command(CLI::App& app) {
   CLI::App* eval = app.add_subcommand("eval", "Evaluate a closed form and print it as JSON");
@@ -21,7 +37,11 @@ Runner add_eval_command(CLI::App& app) {
     CLI::App* sub = eval->add_subcommand(f.name, f.summary);
     auto parsed = std::make_shared<Parsed>();
     for (const claims::EvalParam& p : f.params)
-      sub->add_option("--" + p.name, parsed->text[p.name], p.help + (p.is_list ? " (comma-separated)" : ""))->required();
+      sub->add_option("--" + p.name, parsed->text[p.name],
+                      p.help + (p.is_list ? " (comma-separated, or @FILE / - to read numbers separated by commas, spaces or "
+                                            "newlines from FILE / standard input)"
+                                          : ""))
+          ->required();
     (*state)[sub] = {&f, parsed};
   }
   return [eval, state]() -> int {
@@ -39,7 +59,7 @@ Runner add_eval_command(CLI::App& app) {
       nlohmann::json out;
       out["name"] = f->name;
       out["inputs"] = inputs;
-      out["value"] = f->eval(args);  // std::invalid_argument -> exit 2 in main
+      out["value"] = non_finite_as_strings(f->eval(args));  // std::invalid_argument -> exit 2 in main
       std::cout << out.dump() << "\n";
       return 0;
     }

@@ -1017,8 +1017,9 @@ void register_dlbook_linear(Registry& reg, EvalRegistry& eval) {
 
   eval.add({.name = "effective-params",
             .summary = "Effective number of parameters gamma = sum lambda_i/(lambda_i + alpha), Deep Learning eq. 7.8",
-            .params = {{"eigs", "eigenvalues lambda_i of the PSD Hessian, each >= 0", true},
-                       {"alpha", "weight-decay coefficient, >= 0 (0 gives the limit alpha -> 0+, the rank)", false}},
+            .params = {{"eigs", "eigenvalues lambda_i of the PSD Hessian H (eq. 7.8; not a penalty weight), each finite, >= 0", true},
+                       {"alpha", "weight-decay coefficient alpha (eq. 7.8), finite, >= 0 (0 gives the limit alpha -> 0+, the rank of H)",
+                        false}},
             .eval = [](const EvalArgs& a) -> nlohmann::json {
               return theory::dlbook::effective_params(a.at("eigs"), a.at("alpha")[0]);
             }});

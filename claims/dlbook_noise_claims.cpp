@@ -1115,17 +1115,24 @@ void register_dlbook_noise(Registry& reg, EvalRegistry& eval) {
 
   eval.add({.name = "ensemble-mse",
             .summary = "Expected squared error of the mean of k errors (variance v, covariance c): v/k + (k-1)c/k (sec. 7.10)",
-            .params = {{"k", "ensemble size, integer >= 1"}, {"v", "error variance, >= 0"}, {"c", "error covariance, in [-v/(k-1), v]"}},
+            .params = {{"k", "ensemble size k (sec. 7.10), integer >= 1"},
+                       {"v", "error variance v = E[eps_i^2] (sec. 7.10), finite, >= 0"},
+                       {"c", "error covariance c = E[eps_i eps_j], i != j (sec. 7.10), in [-v/(k-1), v] (a PSD covariance; "
+                             "|c| <= v for k = 1, where c does not enter the value)"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json { return dl::ensemble_mse(arg(a, "k"), arg(a, "v"), arg(a, "c")); }});
   eval.add({.name = "early-stopping-alpha",
-            .summary = "Exact per-direction L2 coefficient matching tau GD steps: lambda q/(1-q), q = (1 - eta lambda)^tau (eq. 7.27)",
-            .params = {{"lambda", "Hessian eigenvalue, > 0"}, {"eta", "learning rate, 0 < eta lambda < 2"}, {"tau", "steps, integer >= 1"}},
+            .summary = "Exact per-direction L2 coefficient alpha_i = lambda q/(1-q), q = (1 - eta lambda)^tau, that makes tau GD steps "
+                       "equal weight decay along eigenvector i (eqs. 7.26-7.27; not eq. 7.28's approximation 1/(tau eta)). "
+                       "0 at eta lambda = 1 and negative for odd tau when 1 < eta lambda < 2",
+            .params = {{"lambda", "a Hessian eigenvalue lambda_i (eq. 7.26's Lambda = diag(lambda_i)), not a penalty weight; finite, > 0"},
+                       {"eta", "learning rate eta (eq. 7.26), with 0 < eta lambda < 2"},
+                       {"tau", "number of gradient steps tau (eq. 7.26), integer >= 1"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json {
               return dl::early_stopping_alpha(arg(a, "lambda"), arg(a, "eta"), arg(a, "tau"));
             }});
   eval.add({.name = "bootstrap-unique",
             .summary = "Expected fraction of distinct examples in a bootstrap resample: 1 - (1 - 1/n)^n (sec. 7.10)",
-            .params = {{"n", "dataset size, integer >= 1"}},
+            .params = {{"n", "dataset size n, also the resample size (sec. 7.10), integer >= 1"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json { return dl::bootstrap_unique_fraction(arg(a, "n")); }});
 }
 

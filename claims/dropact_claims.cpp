@@ -124,11 +124,11 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
 
   eval.add({.name = "shift-ratio",
             .summary = "Drop-Activation shift ratio Var(X_test)/Var(X_train), eq. (15)",
-            .params = {{"p", "probability of keeping the nonlinearity, in [0, 1]"}},
+            .params = {{"p", "probability p of keeping the nonlinearity (Drop-Activation eq. 15's p), in [0, 1]"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json { return theory::dropact::shift_ratio(a.at("p")[0]); }});
   eval.add({.name = "dropout-shift-ratio",
             .summary = "Dropout (after ReLU) shift ratio v / ((c^2 + v)/p - c^2), Li et al. [12]",
-            .params = {{"p", "dropout retain probability, in (0, 1]"}},
+            .params = {{"p", "dropout retain probability p (Li et al. [12], as cited in Drop-Activation), in (0, 1]"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json { return theory::dropact::dropout_shift_ratio(a.at("p")[0]); }});
 }
 

@@ -84,19 +84,23 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
 
   eval.add({.name = "soft-threshold",
             .summary = "Soft thresholding S(y, t), the prox of t|.| (gcsr eq. 10)",
-            .params = {{"y", "the point, finite"}, {"t", "the threshold alpha * lambda, >= 0"}},
+            .params = {{"y", "the point (eq. 10's a in S(a, z)), finite"},
+                       {"t", "the threshold (eq. 10's z = alpha lambda: step size times penalty weight), finite, >= 0"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json {
               return theory::soft_threshold(a.at("y")[0], a.at("t")[0]);
             }});
   eval.add({.name = "coherence-l2",
             .summary = "E pi (eq. 9) for L2, g ~ N(0, sg^2), w ~ N(0, sw^2): 1 - arctan(2 lambda sw / sg) / pi",
-            .params = {{"lambda", "regularization strength, >= 0"}, {"sg", "sd of dL/dw, > 0"}, {"sw", "sd of w, >= 0"}},
+            .params = {{"lambda", "penalty weight lambda of the L2 penalty lambda ||w||^2 (gradient 2 lambda w, eq. 9), finite, >= 0"},
+                       {"sg", "standard deviation of the loss gradient dL/dw ~ N(0, sg^2), finite, > 0"},
+                       {"sw", "standard deviation of the weights w ~ N(0, sw^2), finite, >= 0"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json {
               return theory::gcsr::expected_coherence_l2(a.at("lambda")[0], a.at("sg")[0], a.at("sw")[0]);
             }});
   eval.add({.name = "coherence-l1",
             .summary = "E pi (eq. 9) for L1, g ~ N(0, sg^2): 1 - (Phi(lambda / sg) - 1/2)",
-            .params = {{"lambda", "regularization strength, >= 0"}, {"sg", "sd of dL/dw, > 0"}},
+            .params = {{"lambda", "penalty weight lambda of the L1 penalty lambda ||w||_1 (gradient lambda sign(w), eq. 9), finite, >= 0"},
+                       {"sg", "standard deviation of the loss gradient dL/dw ~ N(0, sg^2), finite, > 0"}},
             .eval = [](const EvalArgs& a) -> nlohmann::json {
               return theory::gcsr::expected_coherence_l1(a.at("lambda")[0], a.at("sg")[0]);
             }});

@@ -72,19 +72,23 @@ void register_tl1(Registry& reg, EvalRegistry& eval) {
 
   eval.add({.name = "tl1-prox",
             .summary = "prox of lambda rho_a at y (tl1 eq. 36): argmin_x 0.5 (x - y)^2 + lambda rho_a(x)",
-            .params = {{"y", "the point"}, {"lambda", "weight, >= 0"}, {"a", "TL1 shape, > 0"}},
+            .params = {{"y", "the point y (eq. 36), finite"},
+                       {"lambda", "penalty weight lambda multiplying rho_a (eq. 36), finite, >= 0"},
+                       {"a", "TL1 shape a of rho_a(x) = (a + 1)|x| / (a + |x|) (eq. 12), finite, > 0"}},
             .eval = [](const EvalArgs& p) -> nlohmann::json {
               return theory::tl1_prox(p.at("y")[0], p.at("lambda")[0], p.at("a")[0]);
             }});
   eval.add({.name = "tl1-threshold",
             .summary = "threshold t of the TL1 prox (tl1 eq. 36): prox(y) = 0 iff |y| <= t",
-            .params = {{"lambda", "weight, >= 0"}, {"a", "TL1 shape, > 0"}},
+            .params = {{"lambda", "penalty weight lambda multiplying rho_a (eq. 36), finite, >= 0"},
+                       {"a", "TL1 shape a of rho_a(x) = (a + 1)|x| / (a + |x|) (eq. 12), finite, > 0"}},
             .eval = [](const EvalArgs& p) -> nlohmann::json {
               return theory::tl1_threshold(p.at("lambda")[0], p.at("a")[0]);
             }});
   eval.add({.name = "group-prox",
             .summary = "prox of tau ||.||_2 at v (tl1 eq. 23): max(0, 1 - tau/||v||) v",
-            .params = {{"v", "the group vector", true}, {"tau", "weight, >= 0"}},
+            .params = {{"v", "the group vector v (eq. 23), finite entries", true},
+                       {"tau", "penalty weight tau multiplying ||v||_2 (eq. 23), finite, >= 0"}},
             .eval = [](const EvalArgs& p) -> nlohmann::json {
               const std::vector<double>& v = p.at("v");
               const Eigen::VectorXd x =

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -110,6 +111,72 @@ TEST(CliVerify, FullRunMatchesExpectationsAndIsThreadInvariant) {
     EXPECT_EQ(ja["claims"][i].at("verdict"), jb["claims"][i].at("verdict")) << ja["claims"][i].at("id");
 }
 
+// The issue's inputs that used to print wrong values with exit 0. Expected values are the
+// 50-digit references (mpmath at 60 digits: Newton on the TL1 stationarity equation, then the
+// objective compared with 0; the group prox, 7.8 and 7.27 formulas written out), rounded to
+// double; the CLI must agree within 2 ulps (the sweep in test_eval_sweep.cpp bounds the errors).
+double eval_value(const std::string& args) {
+  const CliRun r = run("eval " + args);
+  EXPECT_EQ(r.code, 0) << args << "\n" << r.err;
+  if (r.code != 0) return std::nan("");
+  return nlohmann::json::parse(r.out).at("value").get<double>();
+}
+
+void expect_ulps(double got, double want, double ulps, const std::string& what) {
+  const double ulp = std::nextafter(std::abs(want), INFINITY) - std::abs(want);
+  EXPECT_LE(std::abs(got - want), ulps * ulp) << what << ": got " << got << ", want " << want;
+}
+
+TEST(CliEval, WholeDoubleRangeValues) {
+  expect_ulps(eval_value("tl1-prox --y 1.4e308 --lambda 1 --a 1"), 1.4e308, 2, "tl1 huge y");
+  expect_ulps(eval_value("tl1-prox --y 1e200 --lambda 1e308 --a 1"), 1e200, 2, "tl1 huge lambda");
+  expect_ulps(eval_value("tl1-prox --y 3 --lambda 1 --a 1e308"), 2.0, 2, "tl1 huge a");
+  expect_ulps(eval_value("tl1-prox --y 1e150 --lambda 1e149 --a 1e160"), 9.00000000018e149, 2, "tl1 1e150");
+  expect_ulps(eval_value("tl1-prox --y 1e201 --lambda 1e200 --a 1e200"), 9.991723086002579e200, 2, "tl1 1e201");
+  expect_ulps(eval_value("coherence-l2 --lambda 1e308 --sg 1 --sw 0"), 1.0, 0, "coherence sw = 0");
+  expect_ulps(eval_value("effective-params --eigs 1e308 --alpha 1e308"), 0.5, 0, "effective params");
+  // exact alpha of eq. 7.27 near eta lambda = 1 (1 - fl(eta lambda) was off by 7.9e-4 relative here)
+  expect_ulps(eval_value("early-stopping-alpha --lambda 3 --eta 0.33333333333331 --tau 1"), 2.0999868510786305e-13, 2,
+              "alpha near eta lambda = 1");
+  // 1 < eta lambda < 2, odd tau: q = -1/8, alpha = -1/9 < 0 (not eq. 7.28's 1/(tau eta) = 2/9)
+  expect_ulps(eval_value("early-stopping-alpha --lambda 1 --eta 1.5 --tau 3"), -1.0 / 9.0, 2, "negative alpha");
+  // decimal subnormals are accepted like their hex spelling
+  EXPECT_EQ(eval_value("soft-threshold --y 1e-310 --t 0"), 1e-310);
+  EXPECT_EQ(eval_value("soft-threshold --y 0x1p-1070 --t 0"), 0x1p-1070);
+  for (const char* v : {"1e200,1e200 --tau 1e201", "1e-200,1e-200 --tau 1e-201"}) {
+    const CliRun r = run(std::string("eval group-prox --v ") + v);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto val = nlohmann::json::parse(r.out).at("value");
+    const double want = std::string(v).rfind("1e200", 0) == 0 ? 0.0 : 9.292893218813452e-201;
+    for (const auto& x : val) expect_ulps(x.get<double>(), want, 2, v);
+  }
+}
+
+TEST(CliEval, ListFromFileAndStandardInput) {
+  const fs::path f = scratch() / "v.txt";
+  std::ofstream(f) << "3, 4\n\n  0\n";
+  const CliRun r = run("eval group-prox --v @" + f.string() + " --tau 2.5");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto val = nlohmann::json::parse(r.out).at("value");
+  ASSERT_EQ(val.size(), 3u);
+  EXPECT_EQ(val[0].get<double>(), 1.5);  // (1 - 2.5/5) (3, 4, 0), exact in binary
+  EXPECT_EQ(val[1].get<double>(), 2.0);
+  EXPECT_EQ(val[2].get<double>(), 0.0);
+  const CliRun s = run("eval effective-params --eigs - --alpha 1 < " + f.string());
+  ASSERT_EQ(s.code, 0) << s.err;
+  expect_ulps(nlohmann::json::parse(s.out).at("value").get<double>(), 1.55, 4, "3/4 + 4/5 + 0");  // 2 (n + 2) ulps, n = 3
+}
+
+TEST(CliEval, BadItemInFileNamesFileLineAndItem) {
+  const fs::path f = scratch() / "bad.txt";
+  std::ofstream(f) << "1 2\n3 x\n";
+  const CliRun r = run("eval group-prox --v @" + f.string() + " --tau 1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  for (const std::string& m : {f.string(), std::string("line 2"), std::string("item 4"), std::string("'x'")})
+    EXPECT_NE(r.err.find(m), std::string::npos) << m << " in " << r.err;
+}
+
 // ---- errors that must be raised: one line on stderr, exit code 2, no output file ----
 struct BadInput {
   const char* args;
@@ -155,3 +222,16 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"verify --source nope --json @OUT", "--source"},
                       BadInput{"verify --json /nonexistent-dir/x.json", "/nonexistent-dir"},
                       BadInput{"verify --json /proc/regcheck.json", "/proc"}));
+
+// Range and domain errors of eval: out-of-range literals, invalid c, unrepresentable results.
+INSTANTIATE_TEST_SUITE_P(
+    EvalRangeErrors, CliBadInput,
+    ::testing::Values(BadInput{"eval tl1-prox --y 1e999 --lambda 1 --a 1", "out of the double range"},
+                      BadInput{"eval tl1-prox --y -1e999 --lambda 1 --a 1", "out of the double range"},
+                      BadInput{"eval tl1-prox --y 1e-400 --lambda 1 --a 1", "underflows to 0"},
+                      BadInput{"eval tl1-prox --y inf --lambda 1 --a 1", "not a finite number"},
+                      BadInput{"eval ensemble-mse --k 1 --v 1 --c 2", "c must be in [-v, v]"},
+                      BadInput{"eval ensemble-mse --k 3 --v 1 --c -0.6", "c must be in [-v/(k-1), v]"},
+                      BadInput{"eval early-stopping-alpha --lambda 1e-300 --eta 1e-320 --tau 1", "exceeds the double range"},
+                      BadInput{"eval group-prox --v @/nonexistent-dir/v.txt --tau 1", "/nonexistent-dir/v.txt"},
+                      BadInput{"eval shift-ratio --p 1,2", "expected one number"}));

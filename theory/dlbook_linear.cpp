@@ -114,7 +114,15 @@ double effective_params(const std::vector<double>& lambda, double alpha) {
     REGCHECK_REQUIRE(std::isfinite(l) && l >= 0, "effective_params: eigenvalues must be finite and >= 0 (H is PSD), got lambda[" +
                                             std::to_string(i) + "] = " + num(l));
     if (l == 0) continue;  // term 0 for every alpha >= 0 (limit alpha -> 0+ at alpha = 0)
-    gamma += l / (l + alpha);
+    // l / (l + alpha) as 1 / (1 + alpha / l) or r / (1 + r), r = l / alpha, whichever ratio is
+    // <= 1: l + alpha overflows for l, alpha near DBL_MAX (1e308 / inf = 0 instead of 1/2).
+    // Three roundings per term, relative error <= 2 eps as before.
+    if (l >= alpha) {
+      gamma += 1.0 / (1.0 + alpha / l);
+    } else {
+      const double r = l / alpha;
+      gamma += r / (1.0 + r);
+    }
   }
   return gamma;
 }

@@ -44,8 +44,9 @@ VectorXd l2_rescaling_factors(const VectorXd& lambda, double alpha);
 // limit alpha -> 0+ (each term is 1 if lambda_i > 0 and 0 if lambda_i = 0, so gamma = rank H);
 // gamma is in [0, n] and strictly decreasing in alpha when some lambda_i > 0
 // (d gamma / d alpha = -sum lambda_i / (lambda_i + alpha)^2). Each term is computed as
-// lambda / (lambda + alpha): one rounding in the sum and one in the quotient, relative error
-// <= 2 eps per term, terms are nonnegative, so the sum has relative error <= (n + 1) eps.
+// 1 / (1 + alpha / lambda) or r / (1 + r), r = lambda / alpha (the ratio <= 1, so nothing overflows
+// anywhere in the double range): relative error <= 2 eps per term, terms are nonnegative, so the
+// sum has relative error <= (n + 2) eps.
 double effective_params(const std::vector<double>& lambda, double alpha);
 
 // ---- 7.2.1 ridge regression as printed -------------------------------------------------------

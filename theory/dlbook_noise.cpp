@@ -2,7 +2,9 @@
 
 #include "theory/prox.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace regcheck::theory::dlbook {
@@ -123,8 +125,54 @@ double early_stopping_alpha(double lambda, double eta, double tau) {
   require_rate(lambda, eta, "early_stopping_alpha");
   require_steps(tau, "early_stopping_alpha");
   REGCHECK_REQUIRE(tau >= 1, "early_stopping_alpha: tau must be >= 1 (tau = 0 matches alpha = infinity), got " + detail::num(tau));
-  // alpha = lambda q / (1 - q): numerator and denominator each from the careful forms above.
-  return lambda * early_stopping_decay(lambda, eta, tau) / early_stopping_fraction(lambda, eta, tau);
+  // alpha = lambda q / (1 - q), q = b^tau, b = 1 - eta lambda; with u = -tau log|b| >= 0,
+  // |q| = e^-u and 1 - q = -expm1(-u) (q > 0) or 1 + e^-u (q < 0: b < 0 and tau odd).
+  // b = fma(-eta, lambda, 1) is rounded once: 1 - fl(eta lambda) adds the rounding of the product,
+  // eps x / |1 - x| relative (6.6e-4 at x = eta lambda = 1 - 3.4e-13).
+  const double x = eta * lambda;  // regime tests only (an underflow to 0 keeps x < 1 right)
+  const double b = std::fma(-eta, lambda, 1.0);
+  if (b == 0) return 0.0;  // q = 0: w* is reached in one step
+  const bool negative = b < 0 && std::fmod(tau, 2.0) != 0.0;
+  double u = 0;    // -log|q|
+  double mag = 0;      // |alpha|
+  bool done = false;   // set on the tiny-u path
+  double qm = -1;      // |q| when computed directly (|b| <= 1/2)
+  if (b > 0 && x < 0x1p-30) {
+    // Tiny x (possibly subnormal or underflowed to 0): u = tau eta lambda r, r = -log1p(-x)/x
+    // = 1 + x/2 + O(x^2) (the O(x^2) term is below eps here). The product is formed from
+    // mantissas and exponents so that it neither under- nor overflows on the way.
+    int et = 0, ee = 0, el = 0;
+    const double mt = std::frexp(tau, &et), me = std::frexp(eta, &ee), ml = std::frexp(lambda, &el);
+    const double r = 1.0 + 0.5 * x;
+    u = std::ldexp(mt * me * ml * r, et + ee + el);
+    if (u < 0.5) {
+      // 1 - q = u E(u), E(u) = -expm1(-u)/u, so alpha = e^-u / (tau eta r E(u)): lambda cancels
+      // exactly; u may be subnormal here while alpha ~ 1/(tau eta) is not.
+      const double e = u < std::numeric_limits<double>::min() ? 1.0 : -std::expm1(-u) / u;
+      mag = std::ldexp(std::exp(-u) / (mt * me * r * e), -(et + ee));
+      done = true;
+    }
+  } else if (b > 0 && x <= 0.5) {
+    u = -tau * std::log1p(-x);  // the rounding of x costs <= 1.44 eps here
+  } else if (b < 0 && x > 1.5) {
+    // |b| = x - 1 in (1/2, 1): log1p(-(2 - x)), 2 - x = fma(-eta, lambda, 2) rounded once.
+    u = -tau * std::log1p(-std::fma(-eta, lambda, 2.0));
+  } else {
+    // |b| <= 1/2: |q| = pow(|b|, tau) within an ulp of the once-rounded b; exp(tau log|b|) would
+    // add the rounding of log|b| times tau (14 ulps at eta lambda = 1 - 7e-14, tau = 1).
+    u = -tau * std::log(std::abs(b));
+    qm = std::pow(std::abs(b), tau);
+  }
+  if (!done) {
+    const double qmag = qm >= 0 ? qm : std::exp(-u);
+    const double one_minus_q = negative ? 1.0 + qmag : (qm >= 0 ? 1.0 - qmag : -std::expm1(-u));
+    // For u > 600, |q| nears the underflow while lambda |q| may not (lambda up to 1.8e308):
+    // exp(log lambda - u), whose error eps (u + 709) is within the conditioning ~u eps of q.
+    mag = u > 600 ? std::exp(std::log(lambda) - u) / one_minus_q : lambda * (qmag / one_minus_q);
+  }
+  REGCHECK_REQUIRE(std::isfinite(mag), "early_stopping_alpha: alpha ~ 1/(tau eta) exceeds the double range (1.8e308) for eta=" +
+                                           detail::num(eta) + " tau=" + detail::num(tau));
+  return negative ? -mag : mag;
 }
 
 double early_stopping_alpha_approx(double eta, double tau) {
@@ -149,11 +197,25 @@ double ensemble_mse(double k, double v, double c) {
   REGCHECK_REQUIRE(std::isfinite(k) && k >= 1 && std::floor(k) == k, "ensemble_mse: k must be an integer >= 1, got " + detail::num(k));
   REGCHECK_REQUIRE(std::isfinite(v) && v >= 0, "ensemble_mse: v must be finite and >= 0, got " + detail::num(v));
   REGCHECK_REQUIRE(std::isfinite(c), "ensemble_mse: c must be finite, got " + detail::num(c));
-  if (k == 1) return v;
-  REGCHECK_REQUIRE(c <= v && c >= -v / (k - 1),
+  // v + (k - 1) c >= 0 is the PSD condition c >= -v/(k-1); fma gives its sign exactly (k - 1 is
+  // exact for k <= 2^53). A c equal to the rounded bound fl(-v/(k-1)) (what callers compute for the
+  // boundary) is accepted as well and, if rounding put it just outside, counts as the boundary:
+  // the value is clamped at 0 there.
+  const double psd = std::fma(k - 1.0, c, v);
+  if (k == 1) {
+    // c is unused in the value but must still be a covariance of two errors of variance v.
+    REGCHECK_REQUIRE(c <= v && c >= -v, "ensemble_mse: c must be in [-v, v] = [" + detail::num(-v) + ", " + detail::num(v) +
+                                            "] (|c| <= v, Cauchy-Schwarz), got " + detail::num(c));
+    return v;
+  }
+  REGCHECK_REQUIRE(c <= v && (psd >= 0 || c >= -v / (k - 1)),
                   "ensemble_mse: c must be in [-v/(k-1), v] = [" + detail::num(-v / (k - 1)) + ", " + detail::num(v) +
                       "] for a PSD covariance, got " + detail::num(c));
-  return v / k + (k - 1) * c / k;
+  // (v + (k - 1) c) / k from the once-rounded fma: two roundings, and the near-cancellation at
+  // c ~ -v/(k-1) costs only the problem's own conditioning. When v + (k - 1) c overflows (k v >
+  // DBL_MAX while the mean is <= v), v / k + c ((k - 1) / k) instead (no term exceeds v).
+  if (std::isfinite(psd)) return std::max(psd, 0.0) / k;
+  return v / k + c * ((k - 1.0) / k);
 }
 
 double bootstrap_unique_fraction(double n) {

@@ -177,11 +177,12 @@ double shift_ratio(double p) {
 
 double dropout_shift_ratio(double p) {
   require_p_positive(p, "dropout_shift_ratio");
-  const double c2 = inv_2pi;        // c^2 = (1/sqrt(2 pi))^2
-  const double v = 0.5 - inv_2pi;   // Var r(x) = E r^2 - c^2 = 1/2 - 1/(2 pi)
-  // (c^2 + v)/p - c^2 = 1/(2p) - 1/(2 pi): written as one fraction-free difference; for p <= 1
-  // the first term dominates (>= 0.5 vs 0.159), so there is no cancellation.
-  return v / ((c2 + v) / p - c2);
+  // With c^2 = 1/(2 pi) and v = 1/2 - 1/(2 pi), v / ((c^2 + v)/p - c^2) = v / (1/(2p) - 1/(2 pi))
+  // = p (pi - 1) / (pi - p). Multiplied through by p because (c^2 + v)/p overflows for subnormal
+  // p < 2.8e-309 (the ratio came out 0 instead of ~0.68 p). pi - p >= pi - 1 does not cancel;
+  // pi - 1 is one rounded constant. Error <= 3 ulps.
+  constexpr double pi_minus_1 = std::numbers::pi - 1.0;
+  return p * pi_minus_1 / (std::numbers::pi - p);
 }
 
 }  // namespace regcheck::theory::dropact

@@ -46,16 +46,21 @@ void require_gauss_params(const char* fn, double lambda, double sg) {
 double expected_coherence_l2(double lambda, double sg, double sw) {
   require_gauss_params("expected_coherence_l2", lambda, sg);
   REGCHECK_REQUIRE(std::isfinite(sw) && sw >= 0, "expected_coherence_l2: sw must be finite and >= 0, got " + detail::num(sw));
-  // The ratio may overflow to +inf for tiny sg; atan(+inf) = pi/2 gives the limit 1/2 exactly.
-  const double ratio = 2.0 * lambda * sw / sg;
+  // ratio = 2 lambda sw / sg by exponent scaling (detail::scaled_mul_div): left to right, 2 lambda
+  // overflowed at lambda = 1e308 and then 0 * inf = NaN at sw = 0 (printed as null), and lambda sw
+  // or lambda / sg can leave the range while the ratio does not. The ratio overflows to +inf only
+  // when it really exceeds DBL_MAX, where atan(+inf) = pi/2 gives the limit 1/2 within an ulp;
+  // result in [1/2, 1], so 1 - atan/pi does not cancel.
+  const double ratio = 2.0 * detail::scaled_mul_div(lambda, sw, sg);
   return 1.0 - std::atan(ratio) / std::numbers::pi;
 }
 
 double expected_coherence_l1(double lambda, double sg) {
   require_gauss_params("expected_coherence_l1", lambda, sg);
   // Phi(t) - 1/2 = erf(t / sqrt 2) / 2: erf keeps full relative accuracy of the incoherent
-  // fraction at small lambda, where Phi(t) - 1/2 would cancel.
-  return 1.0 - 0.5 * std::erf(lambda / (sg * std::numbers::sqrt2));
+  // fraction at small lambda, where Phi(t) - 1/2 would cancel. (lambda / sg) / sqrt 2, not
+  // lambda / (sg sqrt 2): sg sqrt 2 overflows for sg > 1.27e308 (giving 1 instead of e.g. 0.75).
+  return 1.0 - 0.5 * std::erf(lambda / sg / std::numbers::sqrt2);
 }
 
 ReluMlp ReluMlp::scaled(double s) const {
