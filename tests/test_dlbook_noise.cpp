@@ -49,7 +49,9 @@ void expect_claim(const std::string& id) {
   EXPECT_EQ(count_mc_tests(r), c->mc_tests) << id << ": registered mc_tests must equal the tests performed";
   ASSERT_FALSE(r.checks.empty());
   for (const auto& rec : r.checks)
-    if (rec.method == "power-self-test") EXPECT_EQ(rec.verdict, sim::Verdict::Holds) << id << ": " << rec.name << " not detected";
+    if (rec.method == "power-self-test") {
+      EXPECT_EQ(rec.verdict, sim::Verdict::Holds) << id << ": " << rec.name << " not detected";
+    }
   if (r.verdict == sim::Verdict::Fails) {
     EXPECT_FALSE(r.counterexample.empty()) << id;
     EXPECT_FALSE(c->finding.empty()) << id;
@@ -122,7 +124,9 @@ TEST(DlbookNoiseClaims, ResultsDoNotDependOnThreads) {
   const auto rb = reg.run(*reg.find("dlbook.7_10.ensemble-mse"), b);
   ASSERT_EQ(ra.checks.size(), rb.checks.size());
   for (std::size_t i = 0; i < ra.checks.size(); ++i)
-    if (ra.checks[i].estimate) EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << ra.checks[i].name;
+    if (ra.checks[i].estimate) {
+      EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << ra.checks[i].name;
+    }
 }
 
 // ---- 7.6: the network derivatives against central finite differences --------------------------
@@ -200,9 +204,10 @@ TEST(DlbookNoiseTheory, EarlyStoppingMatches50DigitReference) {
       const double tolf = (2 * up * static_cast<double>(abs(q / (1 - q))) + 3) * eps * 2;
       EXPECT_LE(rel_err(fd, 1 - q), tolf) << "x=" << x << " tau=" << tau;
       const big alpha = big(lambda) * q / (1 - q);
-      if (alpha != 0)
+      if (alpha != 0) {
         EXPECT_LE(rel_err(dl::early_stopping_alpha(lambda, eta, tau), alpha), tolf + (2 * up + 8) * eps * 2)
             << "x=" << x << " tau=" << tau;
+      }
     }
   }
 }

@@ -30,6 +30,25 @@ std::set<std::string> spec_ids() {
   }
   return ids;
 }
+
+// Records built field by field: designated initializers that omit fields trip GCC 12's
+// -Wmissing-field-initializers.
+CheckRecord record(std::string name, std::string method, Verdict verdict) {
+  CheckRecord c;
+  c.name = std::move(name);
+  c.method = std::move(method);
+  c.verdict = verdict;
+  return c;
+}
+
+Claim claim(std::string id, std::string source, std::function<ClaimResult(const CheckContext&)> check, int mc_tests = 0) {
+  Claim c;
+  c.id = std::move(id);
+  c.source = std::move(source);
+  c.check = std::move(check);
+  c.mc_tests = mc_tests;
+  return c;
+}
 }  // namespace
 
 TEST(Registry, EveryAnalyticClaimOfTheSpecIsRegistered) {
@@ -52,7 +71,9 @@ TEST(Registry, NonHoldingExpectationsAreDocumented) {
   for (const Claim& c : all_claims().claims()) {
     EXPECT_FALSE(c.statement.empty()) << c.id;
     EXPECT_FALSE(c.method.empty()) << c.id;
-    if (c.expected != Verdict::Holds) EXPECT_FALSE(c.finding.empty()) << c.id << " expects " << regcheck::sim::to_string(c.expected) << " without a finding";
+    if (c.expected != Verdict::Holds) {
+      EXPECT_FALSE(c.finding.empty()) << c.id << " expects " << regcheck::sim::to_string(c.expected) << " without a finding";
+    }
   }
 }
 
@@ -75,15 +96,12 @@ TEST(Summarize, EmptyChecksAreNeverHolds) {
 
 TEST(Summarize, AnyFailFailsAndPowerSelfTestIsInformational) {
   ClaimResult r;
-  CheckRecord ok{.name = "a", .method = "exact"};
-  ok.verdict = Verdict::Holds;
-  CheckRecord power{.name = "b", .method = "power-self-test"};
-  power.verdict = Verdict::Inconclusive;
+  const CheckRecord ok = record("a", "exact", Verdict::Holds);
+  const CheckRecord power = record("b", "power-self-test", Verdict::Inconclusive);
   r.checks = {ok, power};
   summarize(r);
   EXPECT_EQ(r.verdict, Verdict::Holds);
-  CheckRecord bad{.name = "c", .method = "monte-carlo"};
-  bad.verdict = Verdict::Fails;
+  CheckRecord bad = record("c", "monte-carlo", Verdict::Fails);
   bad.alpha = 1e-8;
   r.checks.push_back(bad);
   summarize(r);
@@ -93,8 +111,10 @@ TEST(Summarize, AnyFailFailsAndPowerSelfTestIsInformational) {
 
 TEST(Registry, AnEscapedExceptionBecomesAnErrorVerdict) {
   Registry reg;
-  reg.add({.id = "gcsr.test", .source = "gcsr", .method = "m", .statement = "s",
-           .check = [](const CheckContext&) -> ClaimResult { throw std::runtime_error("boom"); }});
+  Claim c = claim("gcsr.test", "gcsr", [](const CheckContext&) -> ClaimResult { throw std::runtime_error("boom"); });
+  c.method = "m";
+  c.statement = "s";
+  reg.add(c);
   const ClaimResult r = reg.run(*reg.find("gcsr.test"), CheckContext{});
   EXPECT_EQ(r.verdict, Verdict::Error);
   EXPECT_EQ(r.checks.at(0).detail, "boom");
@@ -104,12 +124,14 @@ TEST(Registry, AnEscapedExceptionBecomesAnErrorVerdict) {
 TEST(RegistryErrors, BadClaimsAreRejected) {
   Registry reg;
   auto ok = [](const CheckContext&) { return ClaimResult{}; };
-  EXPECT_THROW(reg.add({.id = "", .source = "gcsr", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "x.y", .source = "nope", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "tl1.a", .source = "gcsr", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "gcsr.a", .source = "gcsr", .mc_tests = -1, .check = ok}), std::invalid_argument);
-  reg.add({.id = "gcsr.a", .source = "gcsr", .check = ok});
-  EXPECT_THROW(reg.add({.id = "gcsr.a", .source = "gcsr", .check = ok}), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("", "gcsr", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("x.y", "nope", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("tl1.a", "gcsr", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("gcsr.a", "gcsr", ok, -1)), std::invalid_argument);
+  reg.add(claim("gcsr.a", "gcsr", ok));
+  EXPECT_THROW(reg.add(claim("gcsr.a", "gcsr", ok)), std::invalid_argument);
   EvalRegistry ev;
-  EXPECT_THROW(ev.add({.name = "", .eval = [](const EvalArgs&) { return nlohmann::json(0); }}), std::invalid_argument);
+  EvalFunction unnamed;
+  unnamed.eval = [](const EvalArgs&) { return nlohmann::json(0); };
+  EXPECT_THROW(ev.add(unnamed), std::invalid_argument);
 }
