@@ -137,6 +137,11 @@ void check_not_input(const std::string& out_flag, const std::string& out, const 
                                  out_flag, out, in_label, in));
 }
 
+bool is_stream_output(const std::string& path) {
+  struct stat st{};
+  return !path.empty() && ::stat(resolve_links("output", path).c_str(), &st) == 0 && is_device_or_fifo(st);
+}
+
 void write_atomically(const std::string& path, const std::string& content) {
   const fs::path target = resolve_links("output", path);
   struct stat st{};

@@ -40,6 +40,9 @@ void check_writable(const std::string& flag, const std::string& path);
 // would destroy the input. Devices (/dev/null as both) are not files and are allowed.
 void check_not_input(const std::string& out_flag, const std::string& out, const std::string& in_label,
                      const std::string& in);
+// True when `path` (through symbolic links) is a device or FIFO: written in place, so a stream
+// that should get one document, not a rewrite per epoch (a FIFO's reader stops at the first EOF).
+bool is_stream_output(const std::string& path);
 // Writes `content` to `path`:
 //  - regular file or missing: a temporary file in the same folder, fsync, then rename(2) over
 //    the target, keeping an existing file's permission bits (and, as root, its owner);

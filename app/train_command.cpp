@@ -1,7 +1,7 @@
 // regcheck train: trains a model from a JSON config (nets/train), prints one line per epoch on
 // stdout (and, when stderr is a terminal, a single updating progress line with ETA), and with
 // --json writes the per-epoch metrics history atomically after EVERY epoch, so an interrupted
-// run loses no finished epoch. A bad config (unknown layer or field, wrong shape, missing data
+// run loses no finished epoch (a FIFO or device gets it once, at the end). A bad config (unknown layer or field, wrong shape, missing data
 // file, value out of range) is one error line naming the field, and exit code 2.
 #ifdef REGCHECK_HAVE_NETS
 #include "app/cli_support.hpp"
@@ -123,6 +123,8 @@ int run_train(const TrainOptions& o) {
   std::fflush(stdout);
 
   const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
+  // A FIFO or device gets the history once, at the end; a regular file after every epoch.
+  const bool stream_output = is_stream_output(o.json);
   const auto start = std::chrono::steady_clock::now();
   auto last_draw = start - std::chrono::seconds(1);
   double done_samples = 0;  // training samples of the finished epochs
@@ -149,9 +151,10 @@ int run_train(const TrainOptions& o) {
                m.epoch, c.epochs, m.lr, m.train_loss, acc(m.train_accuracy), m.test_loss, acc(m.test_accuracy), m.sparsity,
                m.samples_per_s, m.seconds, duration(eta));
     std::fflush(stdout);
-    if (!o.json.empty()) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
+    if (!o.json.empty() && !stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   };
   t.run(on_epoch, progress);
+  if (stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   const auto& last = t.history().back();
   fmt::print("final: test_accuracy {}  test_loss {:.6g}  train_loss {:.6g}  sparsity {:.4f}  params {:.0f} -> {:.0f}  ({} total)\n",
              acc(last.test_accuracy), last.test_loss, last.train_loss, last.sparsity, last.cost.params, last.cost.params_pruned,

@@ -15,7 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -286,6 +289,25 @@ TEST(NetsTrainCli, TrainWritesHistoryAndHonoursOverrides) {
     x.erase("samples_per_s");
   }
   EXPECT_EQ(history_json(t, false).at("epochs").dump(), from_cli.dump());
+}
+
+// A FIFO as --json gets the whole history once, at the end: rewriting it every epoch would block
+// on the second epoch, after the reader has seen end-of-file.
+TEST(NetsTrainCli, FifoGetsTheHistoryOnce) {
+  const fs::path cfg = write("fifo-cfg.json", separable_config().dump());
+  const fs::path fifo = scratch() / "history.fifo";
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });  // blocks until the CLI opens the FIFO
+  const CliRun r = cli("--config " + cfg.string() + " --epochs 3 --json " + fifo.string());
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // release the reader if never opened
+  if (fd >= 0) ::close(fd);
+  reader.join();
+  EXPECT_EQ(r.code, 0) << r.err;
+  const json h = json::parse(received, nullptr, false);
+  ASSERT_FALSE(h.is_discarded()) << received.substr(0, 200);
+  EXPECT_EQ(h.at("epochs").size(), 3u);
 }
 
 // ---- the errors that must be raised ----
