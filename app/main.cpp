@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "regcheck: error: %s\n", e.what());
+    std::fprintf(stderr, "regcheck: error: %s\n", explain_parse_error(app, e, argc, argv).c_str());
     return 2;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "regcheck: error: %s\n", e.what());

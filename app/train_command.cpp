@@ -1,7 +1,7 @@
 // regcheck train: trains a model from a JSON config (nets/train), prints one line per epoch on
 // stdout (and, when stderr is a terminal, a single updating progress line with ETA), and with
 // --json writes the per-epoch metrics history atomically after EVERY epoch, so an interrupted
-// run loses no finished epoch. A bad config (unknown layer or field, wrong shape, missing data
+// run loses no finished epoch (a FIFO or device gets it once, at the end). A bad config (unknown layer or field, wrong shape, missing data
 // file, value out of range) is one error line naming the field, and exit code 2.
 #ifdef REGCHECK_HAVE_NETS
 #include "app/cli_support.hpp"
@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <memory>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -83,14 +84,36 @@ void keep_freed_memory() {
   ::mallopt(M_TOP_PAD, 64 << 20);
 }
 
+// The history must not overwrite what the run reads: the config, or a data file it names.
+void check_output_is_not_an_input(const std::string& json, const std::string& config, const nets::train::DataSpec& d) {
+  if (json.empty()) return;
+  check_not_input("--json", json, "--config", config);
+  auto file = [&](const std::string& label, const std::filesystem::path& p) {
+    if (!p.empty()) check_not_input("--json", json, label, p.string());
+  };
+  file("data.path", d.path);
+  file("data.train_images", d.train_images);
+  file("data.train_labels", d.train_labels);
+  file("data.test_images", d.test_images);
+  file("data.test_labels", d.test_labels);
+  for (std::size_t i = 0; i < d.train_files.size(); ++i) file(fmt::format("data.train_files[{}]", i), d.train_files[i]);
+  for (std::size_t i = 0; i < d.test_files.size(); ++i) file(fmt::format("data.test_files[{}]", i), d.test_files[i]);
+  std::error_code ec;
+  if (!d.dir.empty() && std::filesystem::is_directory(d.dir, ec))  // fashion-mnist: the files of data.dir
+    for (const auto& e : std::filesystem::directory_iterator(d.dir, ec))
+      if (e.is_regular_file(ec)) file("data.dir", e.path());
+}
+
 int run_train(const TrainOptions& o) {
   keep_freed_memory();
+  if (!o.json.empty()) check_not_input("--json", o.json, "--config", o.config);  // before anything reads the config
   nets::train::TrainConfig cfg = nets::train::load_config(o.config);
   // Flags override the config's fields (recorded in the history's copy of the config).
   if (o.seed) cfg.seed = *o.seed, cfg.source["seed"] = *o.seed;
   if (o.threads) cfg.threads = *o.threads, cfg.source["threads"] = *o.threads;
   if (o.epochs) cfg.epochs = *o.epochs, cfg.source["epochs"] = *o.epochs;
   nets::train::validate_run_fields(cfg);
+  check_output_is_not_an_input(o.json, o.config, cfg.data);
   if (!o.json.empty()) check_writable("--json", o.json);
 
   nets::train::Trainer t(std::move(cfg));  // loads the data: data errors are config errors too
@@ -100,6 +123,8 @@ int run_train(const TrainOptions& o) {
   std::fflush(stdout);
 
   const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
+  // A FIFO or device gets the history once, at the end; a regular file after every epoch.
+  const bool stream_output = is_stream_output(o.json);
   const auto start = std::chrono::steady_clock::now();
   auto last_draw = start - std::chrono::seconds(1);
   double done_samples = 0;  // training samples of the finished epochs
@@ -126,9 +151,10 @@ int run_train(const TrainOptions& o) {
                m.epoch, c.epochs, m.lr, m.train_loss, acc(m.train_accuracy), m.test_loss, acc(m.test_accuracy), m.sparsity,
                m.samples_per_s, m.seconds, duration(eta));
     std::fflush(stdout);
-    if (!o.json.empty()) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
+    if (!o.json.empty() && !stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   };
   t.run(on_epoch, progress);
+  if (stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   const auto& last = t.history().back();
   fmt::print("final: test_accuracy {}  test_loss {:.6g}  train_loss {:.6g}  sparsity {:.4f}  params {:.0f} -> {:.0f}  ({} total)\n",
              acc(last.test_accuracy), last.test_loss, last.train_loss, last.sparsity, last.cost.params, last.cost.params_pruned,
@@ -142,12 +168,16 @@ int run_train(const TrainOptions& o) {
 Runner add_train_command(CLI::App& app) {
   auto o = std::make_shared<TrainOptions>();
   CLI::App* cmd = app.add_subcommand("train", "Train a model from a JSON config (see nets/configs/README.md)");
-  cmd->add_option("--config", o->config, "JSON config file (model, data, optimizer, regularizer, ...)")->required();
-  cmd->add_option("--seed", o->seed, "Override the config's seed, 0..2^64-1 (results are a function of the seed alone)")
+  allowed(cmd->add_option("--config", o->config, "JSON config file (model, data, optimizer, regularizer, ...)"),
+          "a JSON config file, e.g. nets/configs/*.json")
+      ->required();
+  allowed(cmd->add_option("--seed", o->seed, "Override the config's seed, 0..2^64-1 (results are a function of the seed alone)"),
+          "an integer 0..18446744073709551615")
       ->check(seed_validator());
-  cmd->add_option("--threads", o->threads, "Override the config's threads (1..256); results do not depend on it");
-  cmd->add_option("--epochs", o->epochs, "Override the config's number of epochs (1..1000000)");
-  cmd->add_option("--json", o->json, "Write the per-epoch metrics history as JSON (atomically, after every epoch)");
+  allowed(cmd->add_option("--threads", o->threads, "Override the config's threads (1..256); results do not depend on it"), "1..256");
+  allowed(cmd->add_option("--epochs", o->epochs, "Override the config's number of epochs (1..1000000)"), "1..1000000");
+  allowed(cmd->add_option("--json", o->json, "Write the per-epoch metrics history as JSON (atomically, after every epoch)"),
+          "a file path that is not one of the inputs");
   cmd->add_flag("--quiet", o->quiet, "No progress line on the terminal");
   return [o]() {
     reexec_with_passive_wait();

@@ -118,19 +118,25 @@ int run_verify(const VerifyOptions& o) {
 Runner add_verify_command(CLI::App& app) {
   auto o = std::make_shared<VerifyOptions>();
   CLI::App* cmd = app.add_subcommand("verify", "Check the analytic claims of ../shared/CLAIMS.md");
-  cmd->add_option("--claim", o->claim_ids, "Claim ID to check (repeatable; default: all)");
+  allowed(cmd->add_option("--claim", o->claim_ids, "Claim ID to check (repeatable; default: all)"),
+          "a claim ID from 'regcheck verify --list'");
   cmd->add_option("--source", o->sources, "Only this source (repeatable)")
       ->check(CLI::IsMember({"dropact", "gcsr", "tl1", "dlbook"}));
-  cmd->add_option("--seed", o->seed, "Random seed, 0..2^64-1 (results are a function of the seed alone)")
+  allowed(cmd->add_option("--seed", o->seed, "Random seed, 0..2^64-1 (results are a function of the seed alone)"),
+          "an integer 0..18446744073709551615")
       ->check(seed_validator());
-  cmd->add_option("--threads", o->threads, "Threads (1..256; default: all cores); results do not depend on it");
-  cmd->add_option("--alpha", o->alpha, "Family-wise false-FAIL probability of the run, in (0, 0.5]");
-  cmd->add_option("--json", o->json, "Write the results as JSON to this file (atomically)");
+  allowed(cmd->add_option("--threads", o->threads, "Threads (1..256; default: all cores); results do not depend on it"), "1..256");
+  allowed(cmd->add_option("--alpha", o->alpha, "Family-wise false-FAIL probability of the run, in [1e-300, 0.5]"),
+          "1e-300 <= alpha <= 0.5");
+  allowed(cmd->add_option("--json", o->json, "Write the results as JSON to this file (atomically)"), "a file path");
   cmd->add_flag("--list", o->list, "List the selected claims and exit");
   return [o]() {
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");
-    if (!(o->alpha > 0 && o->alpha <= 0.5))
-      throw UsageError(fmt::format("--alpha: value {} is out of range (allowed: 0 < alpha <= 0.5)", o->alpha));
+    // Lower bound: alpha is split over every Monte Carlo test (Bonferroni), the looks of the
+    // sequential tests and the two tails; from 1e-300 every share stays a normal double (> 2.2e-308)
+    // and the complemented quantiles stay finite. Below it the share would underflow to 0.
+    if (!(o->alpha >= 1e-300 && o->alpha <= 0.5))
+      throw UsageError(fmt::format("--alpha: value {} is out of range (allowed: 1e-300 <= alpha <= 0.5)", o->alpha));
     return run_verify(*o);
   };
 }

@@ -75,6 +75,29 @@ void run(benchmark::State& state, std::unique_ptr<Sequential<float>> m, Eigen::I
   state.counters["threads"] = bench_threads();
 }
 
+// Forward + backward only (no optimizer step) of the 784-512-512-10 MLP at batch 128, at
+// state.range(0) threads (1 and 2): the per-thread-count view of the same kernels (formerly a
+// speed report inside the test suite, tests/test_nets_threads.cpp).
+void BM_mlp_forward_backward(benchmark::State& state) {
+  omp_set_num_threads(static_cast<int>(state.range(0)));
+  auto m = mlp();
+  m->build(1);
+  const Eigen::Index batch = 128;
+  Act<float> x(batch, 784), dz;
+  regcheck::sim::Stream s(2, regcheck::sim::stream_id("bench/mlp-forward-backward"), 0);
+  for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(s.normal());
+  std::vector<int> labels(static_cast<std::size_t>(batch), 3);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    m->zero_grad();
+    const double loss = softmax_cross_entropy(m->forward(x, {.train = true, .seed = 1, .step = step++}), labels, dz);
+    m->backward(dz);
+    benchmark::DoNotOptimize(loss);
+  }
+  state.counters["samples_per_s"] = benchmark::Counter(static_cast<double>(batch), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = static_cast<double>(state.range(0));
+}
+
 void BM_mlp(benchmark::State& s) { run(s, mlp(), 128, true, 1.0f); }
 void BM_xsinx(benchmark::State& s) { run(s, xsinx(), 20, false, 10.0f); }
 void BM_convnet(benchmark::State& s) { run(s, convnet(), 128, true, 1.0f); }
@@ -85,5 +108,6 @@ void BM_convnet(benchmark::State& s) { run(s, convnet(), 128, true, 1.0f); }
 // overstate the speed.
 BENCHMARK(BM_mlp)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_xsinx)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_mlp_forward_backward)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK(BM_convnet)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 BENCHMARK_MAIN();

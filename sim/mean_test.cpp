@@ -3,6 +3,8 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <stdexcept>
 
@@ -27,24 +29,35 @@ Verdict parse_verdict(const std::string& s) {
 }
 
 double normal_quantile(double p) {
-  if (!(p > 0 && p < 1)) throw std::invalid_argument("normal_quantile: p must be in (0, 1), got " + std::to_string(p));
+  if (!(p > 0 && p < 1)) throw std::invalid_argument("normal_quantile: p must be in (0, 1), got " + fmt::format("{}", p));
   return boost::math::quantile(boost::math::normal_distribution<double>(0.0, 1.0), p);
 }
 
 double student_t_quantile(double p, double dof) {
-  if (!(p > 0 && p < 1)) throw std::invalid_argument("student_t_quantile: p must be in (0, 1), got " + std::to_string(p));
-  if (!(dof > 0)) throw std::invalid_argument("student_t_quantile: dof must be > 0, got " + std::to_string(dof));
+  if (!(p > 0 && p < 1)) throw std::invalid_argument("student_t_quantile: p must be in (0, 1), got " + fmt::format("{}", p));
+  if (!(dof > 0)) throw std::invalid_argument("student_t_quantile: dof must be > 0, got " + fmt::format("{}", dof));
   return boost::math::quantile(boost::math::students_t_distribution<double>(dof), p);
 }
 
+double normal_upper_quantile(double q) {
+  if (!(q > 0 && q < 1)) throw std::invalid_argument("normal_upper_quantile: q must be in (0, 1), got " + fmt::format("{}", q));
+  return boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(0.0, 1.0), q));
+}
+
+double student_t_upper_quantile(double q, double dof) {
+  if (!(q > 0 && q < 1)) throw std::invalid_argument("student_t_upper_quantile: q must be in (0, 1), got " + fmt::format("{}", q));
+  if (!(dof > 0)) throw std::invalid_argument("student_t_upper_quantile: dof must be > 0, got " + fmt::format("{}", dof));
+  return boost::math::quantile(boost::math::complement(boost::math::students_t_distribution<double>(dof), q));
+}
+
 Interval t_interval(const Welford& w, double alpha) {
-  const double q = student_t_quantile(1.0 - alpha / 2.0, static_cast<double>(w.count() - 1));
+  const double q = student_t_upper_quantile(alpha / 2.0, static_cast<double>(w.count() - 1));
   const double h = q * w.standard_error();
   return {w.mean() - h, w.mean() + h};
 }
 
 Interval normal_interval(double estimate, double se, double alpha) {
-  const double h = normal_quantile(1.0 - alpha / 2.0) * se;
+  const double h = normal_upper_quantile(alpha / 2.0) * se;
   return {estimate - h, estimate + h};
 }
 
@@ -52,7 +65,7 @@ namespace {
 MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory, double q_alpha,
                       double q_power, const MeanTestOptions& opt) {
   if (!(opt.alpha > 0 && opt.alpha < 1))
-    throw std::invalid_argument("MeanTestOptions.alpha must be in (0, 1), got " + std::to_string(opt.alpha));
+    throw std::invalid_argument("MeanTestOptions.alpha must be in (0, 1), got " + fmt::format("{}", opt.alpha));
   MeanTestResult r;
   r.theory = theory;
   r.estimate = estimate;
@@ -82,12 +95,12 @@ MeanTestResult test_mean(const Welford& w, double theory, const MeanTestOptions&
   if (w.count() < 2) throw std::invalid_argument("test_mean needs at least 2 samples, got " + std::to_string(w.count()));
   const double dof = static_cast<double>(w.count() - 1);
   return decide(w.mean(), w.standard_error(), w.count(), theory,
-                student_t_quantile(1.0 - opt.alpha / 2.0, dof), student_t_quantile(opt.power, dof), opt);
+                student_t_upper_quantile(opt.alpha / 2.0, dof), student_t_quantile(opt.power, dof), opt);
 }
 
 MeanTestResult test_estimate(double estimate, double se, std::uint64_t n, double theory,
                              const MeanTestOptions& opt) {
-  return decide(estimate, se, n, theory, normal_quantile(1.0 - opt.alpha / 2.0),
+  return decide(estimate, se, n, theory, normal_upper_quantile(opt.alpha / 2.0),
                 normal_quantile(opt.power), opt);
 }
 

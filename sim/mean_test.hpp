@@ -21,9 +21,14 @@ enum class Verdict { Holds, Fails, Inconclusive, Error };
 std::string to_string(Verdict v);
 Verdict parse_verdict(const std::string& s);  // "HOLDS", "FAILS", "INCONCLUSIVE", "ERROR"
 
-// Two-sided quantiles from Boost.Math.
+// Quantiles from Boost.Math.
 double normal_quantile(double p);                  // Phi^{-1}(p)
 double student_t_quantile(double p, double dof);   // inverse CDF of Student t with dof degrees
+// Upper-tail quantiles: the x with P(X > x) = q, computed from the complement (Boost's
+// quantile(complement(dist, q))), never as quantile(1 - q): 1 - q rounds to 1 for q < 2^-54
+// (e.g. q = alpha/2 = 5e-17 for --alpha 1e-16), and to a few digits for q near eps.
+double normal_upper_quantile(double q);                 // Phi^{-1}(1 - q), q in (0, 1)
+double student_t_upper_quantile(double q, double dof);  // t_{dof}^{-1}(1 - q), q in (0, 1)
 
 struct Interval {
   double lo = 0, hi = 0;

@@ -11,7 +11,11 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -177,6 +181,92 @@ TEST(CliEval, BadItemInFileNamesFileLineAndItem) {
     EXPECT_NE(r.err.find(m), std::string::npos) << m << " in " << r.err;
 }
 
+// ---- where --json writes: regular files atomically, devices and FIFOs in place, links through ----
+namespace {
+const char* kOneClaim = "verify --claim dropact.prop5_2.value-095 --json ";
+
+bool holds_one_claim(const std::string& text) {
+  const auto doc = nlohmann::json::parse(text, nullptr, false);
+  return !doc.is_discarded() && doc.contains("claims") && doc.at("claims").size() == 1u;
+}
+}  // namespace
+
+TEST(CliOutput, DevNullStaysACharacterDevice) {
+  const CliRun r = run(std::string(kOneClaim) + "/dev/null");
+  EXPECT_EQ(r.code, 0) << r.err;
+  struct stat st{};
+  ASSERT_EQ(::lstat("/dev/null", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode)) << "/dev/null was replaced by a regular file";
+}
+
+TEST(CliOutput, SymlinkStaysALinkAndItsTargetGetsTheContent) {
+  const fs::path d = scratch() / "links";
+  fs::create_directories(d);
+  const fs::path target = d / "target.json", link = d / "link.json";
+  fs::remove(link);
+  std::ofstream(target) << "old";
+  fs::create_symlink("target.json", link);  // relative, as users usually make them
+  const CliRun r = run(std::string(kOneClaim) + link.string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(fs::read_symlink(link), fs::path("target.json"));
+  EXPECT_TRUE(holds_one_claim(slurp(target)));
+  for (const auto& e : fs::directory_iterator(d))  // nothing else beside them (no temporary file)
+    EXPECT_TRUE(e.path() == target || e.path() == link) << e.path();
+}
+
+TEST(CliOutput, ExistingFileKeepsItsPermissions) {
+  const fs::path f = scratch() / "mode0640.json";
+  fs::remove(f);
+  std::ofstream(f) << "old";
+  ASSERT_EQ(::chmod(f.c_str(), 0640), 0);
+  const CliRun r = run(std::string(kOneClaim) + f.string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  struct stat st{};
+  ASSERT_EQ(::stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+  EXPECT_TRUE(holds_one_claim(slurp(f)));
+}
+
+TEST(CliOutput, FifoReaderReceivesTheJson) {
+  const fs::path fifo = scratch() / "pipe.json";
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(fifo);  // blocks until the CLI opens the FIFO for writing
+    std::stringstream ss;
+    ss << in.rdbuf();
+    received = ss.str();
+  });
+  const CliRun r = run(std::string(kOneClaim) + fifo.string());
+  // If the CLI never opened the FIFO, release the reader (it then reads nothing and the test fails).
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+  reader.join();
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(holds_one_claim(received)) << received.substr(0, 200);
+  struct stat st{};
+  ASSERT_EQ(::lstat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+}
+
+// --alpha at the smallest allowed value: every Monte Carlo test runs (critical values from the
+// complemented quantiles), so no ERROR verdict; checks may become INCONCLUSIVE (the test has no
+// power left at that level), which is honest and not an error.
+// (Measured for the whole registry: 0 ERROR at 1e-300, 6 checks INCONCLUSIVE; at 1e-16 every
+// verdict as expected. The dropact source keeps this test fast; 1e-16 is covered in test_sim.)
+TEST(CliVerify, SmallestAlphaGivesNoErrorVerdicts) {
+  const fs::path out = scratch() / "tiny-alpha.json";
+  const CliRun r = run("verify --source dropact --alpha 1e-300 --json " + out.string());
+  EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
+  EXPECT_EQ(r.out.find("ERROR ("), std::string::npos) << r.out;
+  const auto doc = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(doc.at("summary").at("error"), 0);
+  EXPECT_EQ(doc.at("alpha"), 1e-300);
+  EXPECT_GT(doc.at("claims").size(), 3u);
+}
+
 // ---- errors that must be raised: one line on stderr, exit code 2, no output file ----
 struct BadInput {
   const char* args;
@@ -219,8 +309,21 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"verify --alpha 2 --json @OUT", "--alpha"},
                       BadInput{"verify --alpha nan --json @OUT", "--alpha"},
                       BadInput{"verify --seed -3 --json @OUT", "--seed"},
-                      BadInput{"verify --source nope --json @OUT", "--source"},
+                      BadInput{"verify --source nope --json @OUT", "--source: 'nope' is not allowed (allowed: dropact, gcsr, tl1, dlbook)"},
                       BadInput{"verify --json /nonexistent-dir/x.json", "/nonexistent-dir"},
+                      BadInput{"verify --alpha 0 --json @OUT", "1e-300 <= alpha <= 0.5"},
+                      BadInput{"verify --alpha 1e-301 --json @OUT", "1e-301"},
+                      // Parse errors in the project's form: the value and what is allowed.
+                      BadInput{"verify --threads abc --json @OUT", "--threads: 'abc' is not an integer (allowed: 1..256)"},
+                      BadInput{"verify --alpha x --json @OUT", "--alpha: 'x' is not a number (allowed: 1e-300 <= alpha <= 0.5)"},
+                      BadInput{"verify --threads 1 --threads 2 --json @OUT", "--threads: given 2 values (allowed: 1 value, given once: 1..256)"},
+                      BadInput{"verify --json @OUT --threads", "--threads: value missing (allowed: 1..256)"},
+                      BadInput{"verify --frob --json @OUT", "verify: unknown option '--frob' (allowed: --help, --claim, --source,"},
+                      BadInput{"verify --json @OUT extra", "verify: unexpected argument 'extra'"},
+                      BadInput{"eval --frob", "eval: unknown option '--frob' (allowed: a function first:"},
+                      BadInput{"--frob", "unknown option '--frob'"},
+                      BadInput{"", "a command is required (allowed: verify, eval, train"},
+                      BadInput{"train --json @OUT", "--config is required (allowed: a JSON config file"},
                       BadInput{"verify --json /proc/regcheck.json", "/proc"}));
 
 // Range and domain errors of eval: out-of-range literals, invalid c, unrepresentable results.
@@ -235,3 +338,13 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"eval early-stopping-alpha --lambda 1e-300 --eta 1e-320 --tau 1", "exceeds the double range"},
                       BadInput{"eval group-prox --v @/nonexistent-dir/v.txt --tau 1", "/nonexistent-dir/v.txt"},
                       BadInput{"eval shift-ratio --p 1,2", "expected one number"}));
+// --json to a device that refuses the data: one line naming it and the reason, exit 2.
+TEST(CliOutputErrors, DevFullIsOneErrorLine) {
+  const CliRun r = run(std::string(kOneClaim) + "/dev/full");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_EQ(r.err.rfind("regcheck: error: cannot write '/dev/full': No space left on device", 0), 0u) << r.err;
+  struct stat st{};
+  ASSERT_EQ(::lstat("/dev/full", &st), 0);
+  EXPECT_TRUE(S_ISCHR(st.st_mode));
+}

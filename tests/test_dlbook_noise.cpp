@@ -309,9 +309,10 @@ TEST(DlbookNoiseTheory, EarlyStoppingMatches50DigitReference) {
       const double tolf = (2 * up * static_cast<double>(abs(q / (1 - q))) + 3) * eps * 2;
       EXPECT_LE(rel_err(fd, 1 - q), tolf) << "x=" << x << " tau=" << tau;
       const big alpha = big(lambda) * q / (1 - q);
-      if (alpha != 0)
+      if (alpha != 0) {
         EXPECT_LE(rel_err(dl::early_stopping_alpha(lambda, eta, tau), alpha), tolf + (2 * up + 8) * eps * 2)
             << "x=" << x << " tau=" << tau;
+      }
     }
   }
 }

@@ -264,7 +264,9 @@ TEST(Synthetic, SeparableClustersAreSeparatedByTheCertificate) {
       s.maxCoeff(&k);
       ASSERT_EQ(k, ds.labels[i]) << "example " << i << " seed " << seed;
       for (int m = 0; m < 3; ++m)
-        if (m != k) EXPECT_GE(s(k) - s(m), 0.5 - 1e-4);  // margin, less float rounding of x
+        if (m != k) {
+          EXPECT_GE(s(k) - s(m), 0.5 - 1e-4);  // margin, less float rounding of x
+        }
     }
   }
 }

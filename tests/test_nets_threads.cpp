@@ -1,14 +1,13 @@
 // Same seed, same result, for 1 or 2 threads: every layer's randomness comes from sim::Stream
 // keyed by (seed, layer, step, example) and every reduction has a fixed order (nets/parallel.hpp).
-// Compares whole training runs bit for bit, and reports forward+backward speed of the
-// 784-512-512-10 MLP at batch 128 (RecordProperty; the assertion is the bit-identity).
+// Compares whole training runs bit for bit. (The forward+backward speed of the 784-512-512-10 MLP
+// is a benchmark: bench/bench_trainer.cpp, BM_mlp_forward_backward.)
 #include "nets/nets.hpp"
 #include "sim/rng.hpp"
 
 #include <gtest/gtest.h>
 #include <omp.h>
 
-#include <chrono>
 
 using namespace regcheck::nets;
 
@@ -94,30 +93,4 @@ TEST(NetsThreads, WideNetBitIdentical) {
     return m;
   };
   EXPECT_TRUE(train(1, make(), 20) == train(2, make(), 20));
-}
-
-TEST(NetsThreads, MlpSpeedReport) {
-  for (int threads : {1, 2}) {
-    omp_set_num_threads(threads);
-    auto m = mlp();
-    m->build(1);
-    const Act<float> x = data(128, 784, 2);
-    std::vector<int> labels(128, 3);
-    Act<float> dz;
-    auto step = [&](std::uint64_t t) {
-      m->zero_grad();
-      softmax_cross_entropy<float>(m->forward(x, {.train = true, .seed = 1, .step = t}), labels, dz);
-      m->backward(dz);
-    };
-    for (int t = 0; t < 5; ++t) step(t);
-    const int iters = 60;
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int t = 0; t < iters; ++t) step(t);
-    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const double rate = iters * 128 / s;
-    std::printf("MLP 784-512-512-10 batch 128 forward+backward: %d thread(s) %.0f samples/s\n", threads, rate);
-    RecordProperty("samples_per_s_threads_" + std::to_string(threads), std::to_string(rate));
-    EXPECT_GT(rate, 0.0);
-  }
-  omp_set_num_threads(2);
 }

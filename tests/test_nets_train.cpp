@@ -15,7 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -288,6 +291,25 @@ TEST(NetsTrainCli, TrainWritesHistoryAndHonoursOverrides) {
   EXPECT_EQ(history_json(t, false).at("epochs").dump(), from_cli.dump());
 }
 
+// A FIFO as --json gets the whole history once, at the end: rewriting it every epoch would block
+// on the second epoch, after the reader has seen end-of-file.
+TEST(NetsTrainCli, FifoGetsTheHistoryOnce) {
+  const fs::path cfg = write("fifo-cfg.json", separable_config().dump());
+  const fs::path fifo = scratch() / "history.fifo";
+  fs::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = slurp(fifo); });  // blocks until the CLI opens the FIFO
+  const CliRun r = cli("--config " + cfg.string() + " --epochs 3 --json " + fifo.string());
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);  // release the reader if never opened
+  if (fd >= 0) ::close(fd);
+  reader.join();
+  EXPECT_EQ(r.code, 0) << r.err;
+  const json h = json::parse(received, nullptr, false);
+  ASSERT_FALSE(h.is_discarded()) << received.substr(0, 200);
+  EXPECT_EQ(h.at("epochs").size(), 3u);
+}
+
 // ---- the errors that must be raised ----
 
 // variance_probe: with Drop-Activation at keep probability p = 1 the train and eval modes are the
@@ -375,6 +397,66 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   expect_error(with([](json& j) { j["data"]["noise"] = 1; }), "data.noise: unknown field");
   expect_error(with([](json& j) { j.erase("optimizer"); }), "optimizer: missing (required)");
   expect_error(with([](json& j) { j["model"]["layers"] = json::array(); }), "model.layers: empty");
+}
+
+// A key given twice in one object (plain JSON parsing keeps the last silently): an error naming
+// the file, the key's path and the duplication, at any depth (top level, nested object, object
+// inside an array).
+TEST(NetsTrainErrors, DuplicateKeysAreRejectedWithTheirPath) {
+  auto error_for = [](const std::string& name, const std::string& text) -> std::string {
+    const fs::path p = write(name, text);
+    try {
+      load_config(p);
+    } catch (const std::invalid_argument& e) {
+      return e.what();
+    }
+    return "(no exception)";
+  };
+  const std::string layers = R"([{"type": "dense", "out": 32}, {"type": "relu"}, {"type": "dense", "out": 3}])";
+  const std::string data = R"({"kind": "separable", "n": 30, "test_n": 30, "dim": 2, "classes": 3})";
+  auto config = [&](const std::string& layers_text, const std::string& optimizer_text, const std::string& tail) {
+    return R"({"model": {"input": [2], "layers": )" + layers_text + R"(}, "data": )" + data + R"(, "optimizer": )" +
+           optimizer_text + R"(, "epochs": 1)" + tail + "}";
+  };
+  // Sanity: without duplicates the same text loads.
+  EXPECT_NO_THROW(load_config(write("nodup.json", config(layers, R"({"type": "sgd", "lr": 0.1})", ""))));
+  const std::string top = error_for("dup-top.json", config(layers, R"({"type": "sgd", "lr": 0.1})", R"(, "epochs": 2)"));
+  EXPECT_NE(top.find("dup-top.json"), std::string::npos) << top;
+  EXPECT_NE(top.find("epochs: duplicate key"), std::string::npos) << top;
+  const std::string nested = error_for("dup-opt.json", config(layers, R"({"type": "sgd", "lr": 0.1, "lr": 0.5})", ""));
+  EXPECT_NE(nested.find("optimizer.lr: duplicate key"), std::string::npos) << nested;
+  const std::string in_array = error_for(
+      "dup-layer.json", config(R"([{"type": "dense", "out": 32}, {"type": "relu"}, {"type": "dense", "out": 3, "out": 4}])",
+                               R"({"type": "sgd", "lr": 0.1})", ""));
+  EXPECT_NE(in_array.find("model.layers[2].out: duplicate key"), std::string::npos) << in_array;
+  EXPECT_EQ(in_array.find('\n'), std::string::npos) << in_array;
+  // The same key in two different objects is not a duplicate.
+  EXPECT_NO_THROW(load_config(write("samekey.json", config(layers, R"({"type": "sgd", "lr": 0.1})", R"(, "description": "x")"))));
+}
+
+// `train --config X --json X` would overwrite the config with the history; an output that is the
+// config (directly, or through another spelling of the path) is refused before anything runs.
+TEST(NetsTrainErrors, OutputThatIsAnInputIsRefused) {
+  const std::string text = separable_config().dump();
+  const fs::path cfg = write("self.json", text);
+  const std::vector<std::string> spellings = {cfg.string(), (cfg.parent_path() / "." / cfg.filename()).string()};
+  for (const std::string& out : spellings) {
+    const CliRun r = cli("--config " + cfg.string() + " --json " + out);
+    EXPECT_EQ(r.code, 2) << out << "\n" << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_EQ(r.err.rfind("regcheck: error: --json: '", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("is the --config input"), std::string::npos) << r.err;
+    EXPECT_EQ(slurp(cfg), text) << "the config must be untouched";
+  }
+  // A data file named by the config is an input too.
+  json j = separable_config();
+  const fs::path digits = write("digits-copy.csv", "0,1\n");
+  j["data"] = {{"kind", "digits"}, {"path", digits.string()}};
+  const fs::path cfg2 = write("digits-cfg.json", j.dump());
+  const CliRun r = cli("--config " + cfg2.string() + " --json " + digits.string());
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("is the data.path input"), std::string::npos) << r.err;
+  EXPECT_EQ(slurp(digits), "0,1\n");
 }
 
 TEST(NetsTrainErrors, CorruptDataFileIsAConfigError) {

@@ -1,11 +1,14 @@
-// The catalog against the specification: every analytic claim ID of ../shared/CLAIMS.md is
-// registered, every registered ID is in the spec (or is a documented `.corrected` claim), every
-// claim that does not hold as expected is documented, and the Monte Carlo budget is consistent.
+// The registry against the in-repository claim catalog (claims/CATALOG.md): every analytic claim
+// of the catalog is registered with the same statement, method and expected verdict, every
+// registered claim is in the catalog, the 15 empirical IDs are catalogued, and nothing in the
+// repository points outside it.
 #include "claims/core/registry.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -14,46 +17,123 @@
 using namespace regcheck::claims;
 
 namespace {
-// Claim IDs in the analytic tables of CLAIMS.md: backticked IDs in the first column of the tables
-// before the "Empirical claims" section.
-std::set<std::string> spec_ids() {
-  const std::string path = std::string(REGCHECK_SOURCE_DIR) + "/../shared/CLAIMS.md";
+struct CatalogEntry {
+  std::map<std::string, std::string> fields;  // "Source", "Statement", "Method", "Expected", "Finding"
+  bool empirical = false;
+};
+
+// Entries are "### `ID`" headings followed by "- Field: text" lines; the analytic ones come
+// before the "# Empirical claims" heading.
+std::map<std::string, CatalogEntry> read_catalog() {
+  const std::string path = std::string(REGCHECK_SOURCE_DIR) + "/claims/CATALOG.md";
   std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read the specification " + path + " (shared/ must sit beside the repo)");
-  std::set<std::string> ids;
-  std::string line;
-  // A row may mark its ID "(rev. <date>)" or "(new <date>)" after the backticks.
-  const std::regex row(R"(^\| `((dropact|gcsr|tl1|dlbook)\.[^`]+)`( \([^)]*\))? \|)");
+  if (!in) throw std::runtime_error("cannot read the claim catalog " + path);
+  std::map<std::string, CatalogEntry> out;
+  const std::regex heading(R"(^### `((dropact|gcsr|tl1|dlbook)\.[^`]+)`$)");
+  const std::regex field(R"(^- ([A-Z][a-z]+): (.+)$)");
+  std::string line, current;
+  bool empirical = false;
   while (std::getline(in, line)) {
-    if (line.rfind("## Empirical claims", 0) == 0) break;
     std::smatch m;
-    if (std::regex_search(line, m, row)) ids.insert(m[1]);
+    if (line.rfind("# Empirical claims", 0) == 0) {
+      empirical = true;
+      current.clear();
+    } else if (std::regex_match(line, m, heading)) {
+      current = m[1];
+      if (out.count(current)) throw std::runtime_error("catalog lists " + current + " twice");
+      out[current].empirical = empirical;
+    } else if (!current.empty() && std::regex_match(line, m, field)) {
+      out[current].fields[m[1]] = m[2];
+    } else if (line.rfind("#", 0) == 0) {
+      current.clear();
+    }
   }
-  return ids;
+  return out;
 }
 }  // namespace
 
-TEST(Registry, EveryAnalyticClaimOfTheSpecIsRegistered) {
-  const std::set<std::string> ids = spec_ids();
-  // CLAIMS.md lists 35 analytic claim IDs (dropact 8, gcsr 6, tl1 5, dlbook 16); fewer parsed
-  // means the parser broke and the loop below would check too little.
-  ASSERT_GE(ids.size(), 35u) << "the spec parser found too few IDs: the test would be vacuous";
-  for (const std::string& id : ids) EXPECT_NE(all_claims().find(id), nullptr) << "claim not registered: " << id;
+TEST(Catalog, EveryAnalyticEntryIsRegisteredWithTheSameTexts) {
+  const auto catalog = read_catalog();
+  int analytic = 0;
+  for (const auto& [id, e] : catalog) {
+    if (e.empirical) continue;
+    ++analytic;
+    const Claim* c = all_claims().find(id);
+    ASSERT_NE(c, nullptr) << "catalogued claim not registered: " << id;
+    EXPECT_FALSE(e.fields.count("Source") == 0 || e.fields.at("Source").empty()) << id << ": no Source line";
+    EXPECT_EQ(e.fields.count("Statement") ? e.fields.at("Statement") : "", c->statement) << id;
+    EXPECT_EQ(e.fields.count("Method") ? e.fields.at("Method") : "", c->method) << id;
+    EXPECT_EQ(e.fields.count("Expected") ? e.fields.at("Expected") : "", regcheck::sim::to_string(c->expected)) << id;
+    EXPECT_EQ(e.fields.count("Finding") ? e.fields.at("Finding") : "", c->finding) << id;
+  }
+  // The registry holds the 35 analytic IDs of the catalog plus their `.corrected` claims; fewer
+  // parsed entries would mean the parser broke and the loop above checked too little.
+  EXPECT_EQ(analytic, static_cast<int>(all_claims().claims().size()));
+  EXPECT_GE(analytic, 35);
 }
 
-TEST(Registry, EveryRegisteredClaimIsInTheSpecOrACorrection) {
-  const std::set<std::string> ids = spec_ids();
+TEST(Catalog, EveryRegisteredClaimIsCatalogued) {
+  const auto catalog = read_catalog();
   for (const Claim& c : all_claims().claims()) {
-    const std::string base = c.id.size() > 10 && c.id.ends_with(".corrected") ? c.id.substr(0, c.id.size() - 10) : c.id;
-    EXPECT_TRUE(ids.count(base)) << "registered claim not in CLAIMS.md: " << c.id;
+    const auto it = catalog.find(c.id);
+    EXPECT_TRUE(it != catalog.end() && !it->second.empirical) << "registered claim missing from claims/CATALOG.md: " << c.id;
+    if (c.id.ends_with(".corrected")) {
+      const std::string base = c.id.substr(0, c.id.size() - 10);
+      EXPECT_NE(all_claims().find(base), nullptr) << c.id << " corrects an unregistered claim";
+    }
   }
+}
+
+TEST(Catalog, TheFifteenEmpiricalClaimsAreCatalogued) {
+  const std::set<std::string> expected = {
+      "dropact.fig2.p-sweep",      "dropact.fig3.regression", "dropact.tab1-4.vs-rrelu", "dropact.fig6.bn-shift",
+      "gcsr.fig1.tolerance",       "gcsr.fig2.gradient-decay", "gcsr.fig3.coherence",    "gcsr.fig7.depth",
+      "gcsr.tab3.compression",     "tl1.tab2.compare",        "tl1.tab3.interpret",      "tl1.fig7.a-effect",
+      "dlbook.fig7_3.early-stopping", "dlbook.7_10.bagging",  "dlbook.7_11.inference"};
+  std::set<std::string> got;
+  for (const auto& [id, e] : read_catalog()) {
+    if (!e.empirical) continue;
+    got.insert(id);
+    EXPECT_TRUE(e.fields.count("Source") && e.fields.count("Claim") && e.fields.count("Reproduce")) << id;
+  }
+  EXPECT_EQ(got, expected);
+}
+
+// Users see only the repository: no file in it may read or cite a path outside it.
+TEST(Catalog, NothingInTheRepositoryPointsOutsideIt) {
+  namespace fs = std::filesystem;
+  const fs::path root(REGCHECK_SOURCE_DIR);
+  int files = 0;
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() && (name == ".git" || name.rfind("build", 0) == 0 || name == "reports")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    const std::string ext = it->path().extension().string();
+    if (ext != ".cpp" && ext != ".hpp" && ext != ".md" && ext != ".txt" && ext != ".py" && ext != ".sh" && ext != ".json" &&
+        name != "CMakeLists.txt" && name != "run")
+      continue;
+    ++files;
+    std::ifstream in(it->path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    // Spelled in two pieces so this file does not match itself.
+    for (const std::string needle : {std::string("../") + "shared", std::string("shared/") + "CLAIMS", std::string("shared/") + "papers"})
+      EXPECT_EQ(text.find(needle), std::string::npos) << it->path().string() << " mentions " << needle;
+  }
+  EXPECT_GT(files, 50);  // the walk found the sources (a wrong root would make the test vacuous)
 }
 
 TEST(Registry, NonHoldingExpectationsAreDocumented) {
   for (const Claim& c : all_claims().claims()) {
     EXPECT_FALSE(c.statement.empty()) << c.id;
     EXPECT_FALSE(c.method.empty()) << c.id;
-    if (c.expected != Verdict::Holds) EXPECT_FALSE(c.finding.empty()) << c.id << " expects " << regcheck::sim::to_string(c.expected) << " without a finding";
+    if (c.expected != Verdict::Holds) {
+      EXPECT_FALSE(c.finding.empty()) << c.id << " expects " << regcheck::sim::to_string(c.expected) << " without a finding";
+    }
   }
 }
 
@@ -76,15 +156,12 @@ TEST(Summarize, EmptyChecksAreNeverHolds) {
 
 TEST(Summarize, AnyFailFailsAndPowerSelfTestIsInformational) {
   ClaimResult r;
-  CheckRecord ok{.name = "a", .method = "exact"};
-  ok.verdict = Verdict::Holds;
-  CheckRecord power{.name = "b", .method = "power-self-test"};
-  power.verdict = Verdict::Inconclusive;
+  const CheckRecord ok = record("a", "exact", Verdict::Holds);
+  const CheckRecord power = record("b", "power-self-test", Verdict::Inconclusive);
   r.checks = {ok, power};
   summarize(r);
   EXPECT_EQ(r.verdict, Verdict::Holds);
-  CheckRecord bad{.name = "c", .method = "monte-carlo"};
-  bad.verdict = Verdict::Fails;
+  CheckRecord bad = record("c", "monte-carlo", Verdict::Fails);
   bad.alpha = 1e-8;
   r.checks.push_back(bad);
   summarize(r);
@@ -94,8 +171,10 @@ TEST(Summarize, AnyFailFailsAndPowerSelfTestIsInformational) {
 
 TEST(Registry, AnEscapedExceptionBecomesAnErrorVerdict) {
   Registry reg;
-  reg.add({.id = "gcsr.test", .source = "gcsr", .method = "m", .statement = "s",
-           .check = [](const CheckContext&) -> ClaimResult { throw std::runtime_error("boom"); }});
+  Claim c = claim("gcsr.test", "gcsr", [](const CheckContext&) -> ClaimResult { throw std::runtime_error("boom"); });
+  c.method = "m";
+  c.statement = "s";
+  reg.add(c);
   const ClaimResult r = reg.run(*reg.find("gcsr.test"), CheckContext{});
   EXPECT_EQ(r.verdict, Verdict::Error);
   EXPECT_EQ(r.checks.at(0).detail, "boom");
@@ -105,12 +184,14 @@ TEST(Registry, AnEscapedExceptionBecomesAnErrorVerdict) {
 TEST(RegistryErrors, BadClaimsAreRejected) {
   Registry reg;
   auto ok = [](const CheckContext&) { return ClaimResult{}; };
-  EXPECT_THROW(reg.add({.id = "", .source = "gcsr", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "x.y", .source = "nope", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "tl1.a", .source = "gcsr", .check = ok}), std::invalid_argument);
-  EXPECT_THROW(reg.add({.id = "gcsr.a", .source = "gcsr", .mc_tests = -1, .check = ok}), std::invalid_argument);
-  reg.add({.id = "gcsr.a", .source = "gcsr", .check = ok});
-  EXPECT_THROW(reg.add({.id = "gcsr.a", .source = "gcsr", .check = ok}), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("", "gcsr", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("x.y", "nope", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("tl1.a", "gcsr", ok)), std::invalid_argument);
+  EXPECT_THROW(reg.add(claim("gcsr.a", "gcsr", ok, -1)), std::invalid_argument);
+  reg.add(claim("gcsr.a", "gcsr", ok));
+  EXPECT_THROW(reg.add(claim("gcsr.a", "gcsr", ok)), std::invalid_argument);
   EvalRegistry ev;
-  EXPECT_THROW(ev.add({.name = "", .eval = [](const EvalArgs&) { return nlohmann::json(0); }}), std::invalid_argument);
+  EvalFunction unnamed;
+  unnamed.eval = [](const EvalArgs&) { return nlohmann::json(0); };
+  EXPECT_THROW(ev.add(unnamed), std::invalid_argument);
 }

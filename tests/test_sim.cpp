@@ -149,6 +149,41 @@ TEST(Quantiles, KnownValues) {
   EXPECT_NEAR(student_t_quantile(0.975, 10), 2.228138851986274, 8 * eps * 3);
 }
 
+// Upper-tail quantiles at tiny tail probabilities, where quantile(1 - q) is impossible (1 - 5e-17
+// rounds to 1). References: 50-digit mpmath 1.3.0 roots of erfc(z/sqrt 2)/2 = q and of
+// I_{nu/(nu+t^2)}(nu/2, 1/2)/2 = q (regularized incomplete beta), solved in log space, printed
+// to 18 digits. Boost.Math's complemented quantiles are accurate to a few ulp; the Student-t
+// inverse goes through an iterative incomplete-beta inversion whose stopping rule allows more:
+// tolerance 64 ulp of the value.
+TEST(Quantiles, UpperTailAtTinyAlpha) {
+  EXPECT_NEAR(normal_upper_quantile(5e-17), 8.30478542519411362, 64 * eps * 8.3);
+  EXPECT_NEAR(normal_upper_quantile(5e-301), 37.0657878807721304, 64 * eps * 37.1);
+  EXPECT_NEAR(normal_upper_quantile(0.025), 1.95996398454005424, 8 * eps * 2);
+  EXPECT_NEAR(student_t_upper_quantile(5e-17, 10), 109.381470047873085, 64 * eps * 109.4);
+  EXPECT_NEAR(student_t_upper_quantile(5e-17, 9999), 8.31933547190075896, 64 * eps * 8.3);
+  EXPECT_NEAR(student_t_upper_quantile(5e-301, 9999), 38.3772309596946633, 64 * eps * 38.4);
+}
+
+// The whole mean test at alpha = 1e-16 (the case that used to throw "p must be in (0, 1), got
+// 1.000000"): critical value t_{1-alpha/2} with 9 degrees of freedom (> 0), a true null HOLDS
+// at infinite resolution, a far-off theory FAILS.
+TEST(MeanTest, WorksAtTinyAlpha) {
+  Welford w;
+  for (int i = 0; i < 10; ++i) w.add(i);
+  const MeanTestResult r = test_mean(w, 4.5, {1e-16});
+  EXPECT_EQ(r.verdict, Verdict::Holds);
+  EXPECT_GT(r.critical, 8.0);
+  // At 1e-300 with 9 degrees of freedom the critical value is 5.56170398247461957e33 (mpmath, 50
+  // digits, as above; the heavy t tail): 1e6 away is within it, 1e40 is not.
+  EXPECT_NEAR(test_mean(w, 0, {1e-300}).critical / 5.56170398247461957e33, 1.0, 64 * eps);
+  EXPECT_EQ(test_mean(w, 1e6, {1e-300}).verdict, Verdict::Holds);
+  EXPECT_EQ(test_mean(w, 1e40, {1e-300}).verdict, Verdict::Fails);
+  EXPECT_EQ(test_estimate(0.0, 1.0, 100, 0.5, {1e-300}).verdict, Verdict::Holds);
+  const Interval ci = t_interval(w, 1e-16);
+  EXPECT_LT(ci.lo, 4.5);
+  EXPECT_GT(ci.hi, 4.5);
+}
+
 // False-FAIL rate of the mean test: 2000 independent tests at alpha = 0.05 on a true null.
 // The rejection count is Binomial(2000, <= 0.05); exceeding its 1e-7 upper quantile would mean
 // the test is anti-conservative (false failure of this check: 1e-7).
@@ -204,6 +239,10 @@ TEST(SimErrors, BadArgumentsThrow) {
   EXPECT_THROW(normal_quantile(1.5), std::invalid_argument);
   EXPECT_THROW(normal_quantile(std::nan("")), std::invalid_argument);
   EXPECT_THROW(student_t_quantile(0.5, 0), std::invalid_argument);
+  EXPECT_THROW(normal_upper_quantile(0.0), std::invalid_argument);
+  EXPECT_THROW(normal_upper_quantile(1.0), std::invalid_argument);
+  EXPECT_THROW(student_t_upper_quantile(std::nan(""), 3), std::invalid_argument);
+  EXPECT_THROW(student_t_upper_quantile(0.1, -1), std::invalid_argument);
   Welford one;
   one.add(1);
   EXPECT_THROW(test_mean(one, 0, {}), std::invalid_argument);

@@ -124,4 +124,48 @@ inline const nlohmann::json& array_at(const nlohmann::json& v, const std::string
   return v;
 }
 
+// Parses JSON text like nlohmann::json::parse, but a key repeated in one object is an error
+// naming its path ("model.layers[1].out: duplicate key ..."): plain parse keeps the last value
+// silently, so a config with two "lr" entries would train with whichever came last.
+// Syntax errors still throw nlohmann::json::parse_error.
+inline nlohmann::json parse_without_duplicate_keys(const std::string& text) {
+  struct Frame {
+    bool object;
+    std::string path;
+    std::vector<std::string> keys;  // object: keys seen so far (the last is the current one)
+    std::size_t items = 0;          // array: children started so far
+  };
+  std::vector<Frame> stack;
+  // The path of the child value that is about to start in the innermost container.
+  auto child_path = [&]() -> std::string {
+    if (stack.empty()) return "";
+    Frame& f = stack.back();
+    if (f.object) return f.path.empty() ? f.keys.back() : f.path + "." + f.keys.back();
+    return fmt::format("{}[{}]", f.path, f.items++);
+  };
+  using Event = nlohmann::json::parse_event_t;
+  auto callback = [&](int /*depth*/, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start: stack.push_back({true, child_path(), {}, 0}); break;
+      case Event::array_start: stack.push_back({false, child_path(), {}, 0}); break;
+      case Event::object_end:
+      case Event::array_end: stack.pop_back(); break;
+      case Event::key: {
+        Frame& f = stack.back();
+        const std::string key = parsed.get<std::string>();
+        if (std::find(f.keys.begin(), f.keys.end(), key) != f.keys.end())
+          field_error(f.path.empty() ? key : f.path + "." + key,
+                      "duplicate key (each key may appear once per object; JSON parsers disagree on which one wins)");
+        f.keys.push_back(key);
+        break;
+      }
+      case Event::value:
+        if (!stack.empty() && !stack.back().object) ++stack.back().items;
+        break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, callback);
+}
+
 }  // namespace regcheck::nets::train
