@@ -117,7 +117,7 @@ int run_verify(const VerifyOptions& o) {
 
 Runner add_verify_command(CLI::App& app) {
   auto o = std::make_shared<VerifyOptions>();
-  CLI::App* cmd = app.add_subcommand("verify", "Check the analytic claims of ../shared/CLAIMS.md");
+  CLI::App* cmd = app.add_subcommand("verify", "Check the analytic claims of the catalog (claims/CATALOG.md)");
   allowed(cmd->add_option("--claim", o->claim_ids, "Claim ID to check (repeatable; default: all)"),
           "a claim ID from 'regcheck verify --list'");
   cmd->add_option("--source", o->sources, "Only this source (repeatable)")

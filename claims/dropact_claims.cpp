@@ -1,4 +1,4 @@
-// The dropact claims of ../shared/CLAIMS.md and their checks.
+// The dropact claims of claims/CATALOG.md and their checks.
 // The checks live in claims/dropact_{activation,penalty,variance}.cpp (see claims/dropact_checks.hpp).
 #include "claims/core/mc_check.hpp"
 #include "claims/core/registry.hpp"
@@ -109,7 +109,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .method = "closed form: exact minimum by Boost.Math brent_find_minima",
            .statement = "For p in [0, 1] the shift ratio (eq. 15) lies in [0.8, 1].",
            .expected = Verdict::Holds,
-           .finding = "The range is [0.8129, 1] (minimum near p = 0.64): inside [0.8, 1]; the printed lower end is not tight.",
+           .finding = "The range is [0.812568, 1] (minimum at p = 0.6314): inside [0.8, 1]; the printed lower end is not tight.",
            .mc_tests = 0,
            .check = dc::prop5_2_range});
   reg.add({.id = "dropact.sec5_2.vs-dropout",

@@ -1,4 +1,4 @@
-// The gcsr claims of ../shared/CLAIMS.md (analytic table) and the gcsr closed forms of
+// The gcsr claims of claims/CATALOG.md (analytic table) and the gcsr closed forms of
 // `regcheck eval`. The checks live in claims/gcsr_*_claims.cpp (see claims/gcsr_checks.hpp).
 #include "claims/core/mc_check.hpp"
 #include "claims/core/registry.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The checks of the tl1 claims (../shared/CLAIMS.md, section "tl1"), registered by
+// The checks of the tl1 claims (claims/CATALOG.md, section "tl1"), registered by
 // claims/tl1_claims.cpp and defined in claims/tl1_prox_claims.cpp (scalar TL1: eq. 14, 36) and
 // claims/tl1_group_claims.cpp (group prox eq. 23, composition eq. 22).
 #include "claims/core/claim.hpp"

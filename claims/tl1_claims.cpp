@@ -1,4 +1,4 @@
-// The tl1 claims of ../shared/CLAIMS.md (section "tl1") and the closed forms `regcheck eval`
+// The tl1 claims of claims/CATALOG.md (section "tl1") and the closed forms `regcheck eval`
 // exposes. The checks live in claims/tl1_prox_claims.cpp and claims/tl1_group_claims.cpp.
 #include "claims/core/registry.hpp"
 #include "claims/tl1_checks.hpp"

@@ -1,5 +1,5 @@
 // Checks of the group claims: tl1.eq23.group-prox and tl1.eq22.composition
-// (../shared/CLAIMS.md, section "tl1"). Brute force: claims/tl1_numerics.hpp.
+// (claims/CATALOG.md, section "tl1"). Brute force: claims/tl1_numerics.hpp.
 #include "claims/tl1_checks.hpp"
 #include "claims/tl1_numerics.hpp"
 #include "sim/rng.hpp"

@@ -1,5 +1,5 @@
 // Checks of the scalar TL1 claims: tl1.eq14.limits, tl1.eq36.prox, tl1.eq36.regimes
-// (../shared/CLAIMS.md, section "tl1"). Independent numerics: claims/tl1_numerics.hpp.
+// (claims/CATALOG.md, section "tl1"). Independent numerics: claims/tl1_numerics.hpp.
 #include "claims/tl1_checks.hpp"
 #include "claims/tl1_numerics.hpp"
 #include "sim/rng.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Closed forms of Deep Learning ch. 7, linear group (Goodfellow, Bengio, Courville 2016,
-// sections 7.2-7.4; ../shared/papers/dlbook-ch7-regularization.md), and the small reference
+// sections 7.2-7.4), and the small reference
 // numerics the checks compare them with (exact active-set enumeration, projected gradient descent,
 // gradient descent on logistic regression).
 //

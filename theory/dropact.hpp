@@ -1,5 +1,5 @@
 #pragma once
-// Closed forms of the Drop-Activation source (Liang, Khoo, Yang; ../shared/papers/drop-activation.md).
+// Closed forms of the Drop-Activation source (Liang, Khoo, Yang, "Drop-Activation: Implicit Parameter Reduction and Harmonic Regularization").
 //
 // Notation as in the paper: p = probability of KEEPING the nonlinearity, P = diag(P_1..P_d) with
 // P_j ~ Bernoulli(p) iid, r = ReLU, r_p = leaky ReLU with negative slope 1 - p, v = W1 x.

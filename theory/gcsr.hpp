@@ -1,8 +1,7 @@
 #pragma once
 // Closed forms and small reference computations of the gcsr source (Park, Ho, Chang, Zhang,
-// "Gradient-Coherent Strong Regularization for Deep Neural Networks",
-// ../shared/papers/gradient-coherent-strong-regularization.md; claims in ../shared/CLAIMS.md,
-// section "gcsr"). The coherence rate (eq. 9) is shared with the trainer: call it, do not copy.
+// "Gradient-Coherent Strong Regularization for Deep Neural Networks"; claims in
+// claims/CATALOG.md, section "gcsr"). The coherence rate (eq. 9) is shared with the trainer: call it, do not copy.
 // The L1 prox of eq. (10) is theory::soft_threshold in theory/prox.hpp.
 #include "theory/prox.hpp"
 

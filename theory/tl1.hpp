@@ -1,6 +1,6 @@
 #pragma once
 // Closed forms of the tl1 source ("Transformed l1 regularization for learning sparse DNNs",
-// ../shared/papers/transformed-l1-sparse-dnn.md; formulas restored in ../shared/CLAIMS.md "tl1").
+// formulas restored in claims/CATALOG.md, source "tl1").
 // The prox operators themselves live in theory/prox.hpp (shared with the trainer).
 #include "theory/prox.hpp"
 

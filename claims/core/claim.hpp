@@ -1,5 +1,5 @@
 #pragma once
-// A claim of the catalog (../shared/CLAIMS.md) and the record of checking it.
+// A claim of the catalog (claims/CATALOG.md) and the record of checking it.
 //
 // Each source paper registers its claims with a Registry (claims/<paper>_claims.cpp). A claim's
 // check returns a ClaimResult: the row `regcheck verify` prints and the JSON it writes.
