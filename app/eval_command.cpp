@@ -37,11 +37,12 @@ Runner add_eval_command(CLI::App& app) {
     CLI::App* sub = eval->add_subcommand(f.name, f.summary);
     auto parsed = std::make_shared<Parsed>();
     for (const claims::EvalParam& p : f.params)
-      sub->add_option("--" + p.name, parsed->text[p.name],
-                      p.help + (p.is_list ? " (comma-separated, or @FILE / - to read numbers separated by commas, spaces or "
-                                            "newlines from FILE / standard input)"
-                                          : ""))
-          ->required();
+      allowed(sub->add_option("--" + p.name, parsed->text[p.name],
+                              p.help + (p.is_list ? " (comma-separated, or @FILE / - to read numbers separated by commas, spaces or "
+                                                    "newlines from FILE / standard input)"
+                                                  : ""))
+                  ->required(),
+              p.is_list ? "a list of finite numbers: 1,2,3, @FILE or -; " + p.help : "one finite number: " + p.help);
     (*state)[sub] = {&f, parsed};
   }
   return [eval, state]() -> int {
