@@ -26,12 +26,6 @@ double number_of(const nlohmann::json& j, const std::string& fn, const char* key
   throw std::invalid_argument(fmt::format("baseline: function '{}': '{}' is not a number", fn, key));
 }
 std::string ulps_text(double u) { return std::isfinite(u) ? fmt::format("{:.4g}", u) : "inf"; }
-// The input of table row `row` (1-based), from the compared rows.
-std::string describe_row(const Stats& s, std::size_t row) {
-  for (const RowError& r : s.all)
-    if (r.row == row) return r.input;
-  return fmt::format("row {}", row);
-}
 }  // namespace
 
 nlohmann::json baseline_json(const std::vector<Stats>& stats) {
@@ -96,7 +90,7 @@ std::vector<Verdict> compare(const nlohmann::json& baseline, const std::vector<S
       worst_ratio = ratio;
       v.regressed = true;
       v.budget_max = budget;
-      const std::string input = describe_row(s, i + 1);
+      const std::string& input = s.row_inputs[i];
       v.line = refused ? fmt::format("{} at {} (row {}): error {} ulps -> refuses the input (the table has a value)", s.function,
                                      input, i + 1, ulps_text(old_u))
                        : fmt::format("{} at {} (row {}): error {} ulps -> {} ulps (budget {} ulps)", s.function, input, i + 1,

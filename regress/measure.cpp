@@ -57,6 +57,7 @@ Stats measure(const std::string& function, const std::vector<Observation>& obs) 
   for (const Observation& o : obs) {
     ++s.rows;
     s.row_ulps.push_back(std::numeric_limits<double>::quiet_NaN());
+    s.row_inputs.push_back(o.input);
     auto mismatch = [&](const std::string& what) {
       if (s.mismatches++ == 0) s.first_mismatch = fmt::format("row {} ({}): {}", o.row, o.input, what);
     };

@@ -50,6 +50,7 @@ struct Stats {
   std::vector<RowError> worst;  // up to 5 rows, worst first
   std::vector<RowError> all;    // every compared row (for per-row budgets), in input order
   std::vector<double> row_ulps;  // per row of the table: its error in ulps, NaN where not compared
+  std::vector<std::string> row_inputs;  // per row of the table: its inputs
 };
 
 Stats measure(const std::string& function, const std::vector<Observation>& obs);
