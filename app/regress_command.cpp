@@ -5,6 +5,7 @@
 #include "app/commands.hpp"
 #include "regress/baseline.hpp"
 #include "regress/tables.hpp"
+#include "regress/trajectory.hpp"
 
 #include <fmt/format.h>
 
@@ -19,15 +20,25 @@ namespace regcheck::app {
 namespace {
 
 struct RegressOptions {
-  std::string tables = "regress/tables", baseline = "regress/baseline.json";
+  std::string tables = "regress/tables", baseline = "regress/baseline.json", trajectories = "regress/trajectories";
   std::string json, markdown, generate, against, function;
   std::optional<double> budget_ulps;
   bool bless = false;
 };
 
-void write_reports(const RegressOptions& o, const std::vector<regress::Stats>& stats, const std::vector<regress::Verdict>& v) {
-  if (!o.json.empty()) write_atomically(o.json, regress::json_report(stats, v).dump(2) + "\n");
-  if (!o.markdown.empty()) write_atomically(o.markdown, regress::markdown_report(stats, v));
+void write_reports(const RegressOptions& o, const std::vector<regress::Stats>& stats, const std::vector<regress::Verdict>& v,
+                   const std::vector<regress::Drift>& drifts = {}) {
+  if (!o.json.empty()) {
+    nlohmann::json j = regress::json_report(stats, v);
+    if (!drifts.empty()) {
+      j["trajectories"] = regress::drift_json(drifts);
+      for (const regress::Drift& d : drifts)
+        if (d.regressed) j["verdict"] = "regressed";
+    }
+    write_atomically(o.json, j.dump(2) + "\n");
+  }
+  if (!o.markdown.empty())
+    write_atomically(o.markdown, regress::markdown_report(stats, v) + (drifts.empty() ? "" : "\n" + regress::drift_markdown(drifts)));
 }
 
 int generate(const RegressOptions& o) {
@@ -75,10 +86,14 @@ int run(const RegressOptions& o) {
   const std::vector<regress::Stats> stats = regress::run_tables(o.tables, regress::build_evaluator());
   if (o.bless) {
     check_writable("--baseline", o.baseline);
+    if (!std::filesystem::is_directory(o.trajectories, ec))
+      throw UsageError(fmt::format("--trajectories: folder '{}' not found (allowed: an existing folder)", o.trajectories));
+    const auto traj = regress::bless_trajectories(o.trajectories);
     write_atomically(o.baseline, regress::baseline_json(stats).dump(2) + "\n");
+    for (const auto& [path, content] : traj) write_atomically(path, content);
     std::cout << regress::text_report(stats, {});
     write_reports(o, stats, {});
-    std::cout << "blessed: wrote " << o.baseline << "\n";
+    std::cout << "blessed: wrote " << o.baseline << " and " << traj.size() << " trajectories in " << o.trajectories << "\n";
     return 0;
   }
   std::ifstream in(o.baseline);
@@ -95,15 +110,23 @@ int run(const RegressOptions& o) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("--baseline: '{}': {}", o.baseline, e.what()));
   }
-  std::cout << regress::text_report(stats, verdicts);
-  write_reports(o, stats, verdicts);
+  const std::vector<regress::Drift> drifts = regress::run_trajectories(o.trajectories);
+  std::cout << regress::text_report(stats, verdicts) << "\n" << regress::drift_text(drifts);
+  write_reports(o, stats, verdicts, drifts);
   int status = 0;
   for (const regress::Verdict& v : verdicts)
     if (v.regressed) {
       std::cout << "REGRESSION " << v.line << "\n";
       status = 1;
     }
-  if (status == 0) std::cout << "ok: every function within its budget of " << o.baseline << "\n";
+  for (const regress::Drift& d : drifts)
+    if (d.regressed) {
+      std::cout << "REGRESSION " << d.line << "\n";
+      status = 1;
+    }
+  if (status == 0)
+    std::cout << "ok: every function within its budget of " << o.baseline << ", every trajectory within "
+              << regress::kTrajectoryBudget << " relative\n";
   return status;
 }
 
@@ -114,6 +137,8 @@ Runner add_regress_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("regress", "Numeric-accuracy regression against 50-digit reference tables and a baseline");
   cmd->add_option("--tables", o->tables, "folder of the reference tables <function>.csv")->capture_default_str();
   cmd->add_option("--baseline", o->baseline, "stored baseline (JSON)")->capture_default_str();
+  cmd->add_option("--trajectories", o->trajectories, "folder of the golden training trajectories <config>.json")
+      ->capture_default_str();
   auto* bless = cmd->add_flag("--bless", o->bless, "write this build's figures as the new baseline (atomically)");
   cmd->add_option("--json", o->json, "also write the report as JSON to FILE");
   cmd->add_option("--markdown", o->markdown, "also write the report as a markdown table to FILE");

@@ -5,6 +5,7 @@
 // CSVs of the --against tests hold the references rounded to double.
 #include "regress/baseline.hpp"
 #include "regress/tables.hpp"
+#include "regress/trajectory.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -47,9 +48,9 @@ struct Cli {
   std::string out, err;
 };
 // Runs the CLI from the source tree (the default --tables and --baseline are relative to it).
-Cli cli(const std::string& args) {
+Cli cli(const std::string& args, const std::string& env = "") {
   const fs::path d = temp_dir("cli");
-  const std::string cmd = "cd " + kSource + " && OMP_WAIT_POLICY=passive " + REGCHECK_BIN + " " + args + " > " +
+  const std::string cmd = "cd " + kSource + " && OMP_WAIT_POLICY=passive " + env + " " + REGCHECK_BIN + " " + args + " > " +
                           (d / "out").string() + " 2> " + (d / "err").string();
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
@@ -215,6 +216,50 @@ TEST(RegressBaseline, BlessRoundTripInATempDir) {
       << t.out;
 }
 
+// ---- trainer trajectories -----------------------------------------------------------------------
+
+TEST(RegressTrajectories, CommittedTrajectoriesMatchForOneAndTwoThreads) {
+  for (const std::string& c : rg::trajectory_configs()) {
+    const rg::Trajectory t = rg::run_trajectory(c);
+    ASSERT_EQ(t.steps.size(), 20u) << c;
+    EXPECT_LT(t.steps.back().loss, 0.97 * t.steps.front().loss) << c << ": the run must move";
+  }
+  EXPECT_TRUE(rg::run_trajectories(kSource + "/regress/trajectories").size() == 3);
+  for (const rg::Drift& d : rg::run_trajectories(kSource + "/regress/trajectories")) EXPECT_FALSE(d.regressed) << d.line;
+  for (const char* threads : {"1", "2"}) {
+    const Cli r = cli("regress", std::string("OMP_NUM_THREADS=") + threads);
+    EXPECT_EQ(r.code, 0) << threads << " threads: " << r.out;
+  }
+}
+
+// A layer change shows as a drift: a stored loss off by 1e-3 relative at step 5 (100x the budget)
+// and a stored weight sum off by 1e-4 of sum |w| at step 12 are both named.
+TEST(RegressTrajectories, DriftBeyondTheBudgetIsNamed) {
+  const rg::Trajectory now = rg::run_trajectory("mlp-sgd");
+  rg::Trajectory stored = now;
+  EXPECT_FALSE(rg::compare_trajectory(stored, now).regressed);
+  EXPECT_EQ(rg::compare_trajectory(stored, now).max_rel, 0.0);
+  stored.steps[5].loss *= 1 + 1e-3;
+  const rg::Drift d = rg::compare_trajectory(stored, now);
+  EXPECT_TRUE(d.regressed);
+  EXPECT_EQ(d.worst_step, 5u);
+  EXPECT_EQ(d.worst_quantity, "loss");
+  EXPECT_NEAR(d.max_rel, 1e-3 / (1 + 1e-3), 1e-12);  // relative to the stored value
+  EXPECT_NE(d.line.find("trajectory mlp-sgd at step 5: loss"), std::string::npos) << d.line;
+  rg::Trajectory stored2 = now;
+  stored2.steps[12].sum += 1e-4 * stored2.steps[12].sum_abs;
+  const rg::Drift d2 = rg::compare_trajectory(stored2, now);
+  EXPECT_TRUE(d2.regressed);
+  EXPECT_EQ(d2.worst_step, 12u);
+  EXPECT_EQ(d2.worst_quantity, "sum");
+  // Within budget: 1e-6 relative passes.
+  rg::Trajectory stored3 = now;
+  stored3.steps[3].sum_sq *= 1 + 1e-6;
+  EXPECT_FALSE(rg::compare_trajectory(stored3, now).regressed);
+  // JSON round trip.
+  EXPECT_EQ(rg::trajectory_from_json(rg::trajectory_json(now)).steps.back().sum_sq, now.steps.back().sum_sq);
+}
+
 // ---- --against -----------------------------------------------------------------------------------
 
 TEST(RegressAgainst, RightValuesPassAndAPerturbedRowIsNamed) {
@@ -290,4 +335,7 @@ TEST(RegressErrors, BadUsageExits2) {
   EXPECT_EQ(cli("regress --tables " + (d / "none").string()).code, 2);
   EXPECT_EQ(cli("regress --generate-tables " + (d / "none").string()).code, 2);
   EXPECT_THROW(rg::read_table(rg::function("shift-ratio"), (d / "x.csv").string()), std::invalid_argument);  // wrong header
+  EXPECT_THROW(rg::run_trajectory("nope"), std::invalid_argument);
+  EXPECT_THROW(rg::trajectory_from_json(nlohmann::json::parse("{\"config\": 1}")), std::invalid_argument);
+  EXPECT_THROW(rg::run_trajectories((d / "none").string()), std::invalid_argument);
 }
