@@ -106,18 +106,26 @@ std::vector<Verdict> compare(const nlohmann::json& baseline, const std::vector<S
   return out;
 }
 
-std::string text_report(const std::vector<Stats>& stats, const std::vector<Verdict>& verdicts) {
-  std::string out = fmt::format("{:<21} {:>5} {:>6} {:>10} {:>10} {:>7} {:>8} {:>10}  {:<9} {}\n", "function", "rows", "points",
-                                "max_ulps", "mean_ulps", "LRE_min", "LRE_mean", "old_max", "verdict", "worst input");
+namespace {
+// One line per function in the given row format (text or markdown), shared by both reports.
+std::string table_rows(const std::vector<Stats>& stats, const std::vector<Verdict>& verdicts, std::string_view row,
+                       const char* regressed) {
+  std::string out;
   for (std::size_t i = 0; i < stats.size(); ++i) {
     const Stats& s = stats[i];
     const Verdict* v = i < verdicts.size() ? &verdicts[i] : nullptr;
-    out += fmt::format("{:<21} {:>5} {:>6} {:>10} {:>10.3g} {:>7.2f} {:>8.2f} {:>10}  {:<9} {}\n", s.function, s.rows, s.points,
-                       ulps_text(s.max_ulps), s.mean_ulps, s.lre_min, s.lre_mean,
-                       v && v->has_baseline ? ulps_text(v->old_max) : "-", v ? (v->regressed ? "REGRESSED" : "ok") : "-",
+    out += fmt::format(fmt::runtime(row), s.function, s.rows, s.points, ulps_text(s.max_ulps), s.mean_ulps, s.lre_min, s.lre_mean,
+                       v && v->has_baseline ? ulps_text(v->old_max) : "-", v ? (v->regressed ? regressed : "ok") : "-",
                        s.worst_input);
   }
   return out;
+}
+}  // namespace
+
+std::string text_report(const std::vector<Stats>& stats, const std::vector<Verdict>& verdicts) {
+  return fmt::format("{:<21} {:>5} {:>6} {:>10} {:>10} {:>7} {:>8} {:>10}  {:<9} {}\n", "function", "rows", "points", "max_ulps",
+                     "mean_ulps", "LRE_min", "LRE_mean", "old_max", "verdict", "worst input") +
+         table_rows(stats, verdicts, "{:<21} {:>5} {:>6} {:>10} {:>10.3g} {:>7.2f} {:>8.2f} {:>10}  {:<9} {}\n", "REGRESSED");
 }
 
 nlohmann::json json_report(const std::vector<Stats>& stats, const std::vector<Verdict>& verdicts) {
@@ -149,15 +157,8 @@ nlohmann::json json_report(const std::vector<Stats>& stats, const std::vector<Ve
 std::string markdown_report(const std::vector<Stats>& stats, const std::vector<Verdict>& verdicts) {
   std::string out =
       "| function | rows | points | max ulps | mean ulps | LRE min | LRE mean | baseline max ulps | verdict | worst input |\n"
-      "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n";
-  for (std::size_t i = 0; i < stats.size(); ++i) {
-    const Stats& s = stats[i];
-    const Verdict* v = i < verdicts.size() ? &verdicts[i] : nullptr;
-    out += fmt::format("| {} | {} | {} | {} | {:.3g} | {:.2f} | {:.2f} | {} | {} | `{}` |\n", s.function, s.rows, s.points,
-                       ulps_text(s.max_ulps), s.mean_ulps, s.lre_min, s.lre_mean,
-                       v && v->has_baseline ? ulps_text(v->old_max) : "-", v ? (v->regressed ? "**REGRESSED**" : "ok") : "-",
-                       s.worst_input);
-  }
+      "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n" +
+      table_rows(stats, verdicts, "| {} | {} | {} | {} | {:.3g} | {:.2f} | {:.2f} | {} | {} | `{}` |\n", "**REGRESSED**");
   for (const Verdict& v : verdicts)
     if (v.regressed) out += "\n- " + v.line;
   return out + "\n";
