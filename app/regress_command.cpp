@@ -37,8 +37,11 @@ void write_reports(const RegressOptions& o, const std::vector<regress::Stats>& s
     }
     write_atomically(o.json, j.dump(2) + "\n");
   }
-  if (!o.markdown.empty())
-    write_atomically(o.markdown, regress::markdown_report(stats, v) + (drifts.empty() ? "" : "\n" + regress::drift_markdown(drifts)));
+  if (!o.markdown.empty()) {
+    std::string md = regress::markdown_report(stats, v);
+    if (!drifts.empty()) md += '\n' + regress::drift_markdown(drifts);
+    write_atomically(o.markdown, md);
+  }
 }
 
 int generate(const RegressOptions& o) {

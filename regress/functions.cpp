@@ -241,7 +241,8 @@ const std::vector<FunctionSpec>& functions() {
     for (const claims::EvalFunction& f : claims::all_eval_functions().functions()) {
       auto it = e.find(f.name);
       if (it == e.end()) throw std::logic_error("regress: eval function '" + f.name + "' has no 50-digit reference");
-      FunctionSpec s{.name = f.name, .params = {}, .is_list = {}, .reference = it->second.reference, .grid = it->second.grid};
+      FunctionSpec s{.name = f.name, .params = {}, .is_list = {}, .vector_valued = f.name == "group-prox",
+                     .reference = it->second.reference, .grid = it->second.grid};
       for (const claims::EvalParam& p : f.params) {
         s.params.push_back(p.name);
         s.is_list.push_back(p.is_list);
@@ -259,7 +260,8 @@ const FunctionSpec& function(const std::string& name) {
   std::string allowed;
   for (const FunctionSpec& f : functions()) {
     if (f.name == name) return f;
-    allowed += (allowed.empty() ? "" : ", ") + f.name;
+    if (!allowed.empty()) allowed += ", ";
+    allowed += f.name;
   }
   throw std::invalid_argument(fmt::format("function '{}' is unknown (allowed: {})", name, allowed));
 }
@@ -286,9 +288,10 @@ std::string number_text(double v) { return fmt::format("{:.17g}", v); }
 std::string describe(const FunctionSpec& spec, const Args& args) {
   std::string out;
   for (const std::string& p : spec.params) {
-    out += (out.empty() ? "" : ", ") + p + "=";
-    const std::vector<double>& v = args.at(p);
-    for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ";" : "") + number_text(v[i]);
+    if (!out.empty()) out += ", ";
+    out += p;
+    out += '=';
+    out += join_list(args.at(p), number_text);
   }
   return out;
 }

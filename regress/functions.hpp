@@ -22,6 +22,7 @@ struct FunctionSpec {
   std::string name;
   std::vector<std::string> params;  // the eval parameter names, in eval's order
   std::vector<bool> is_list;        // per parameter: a list (group-prox v, effective-params eigs)
+  bool vector_valued = false;       // returns a vector (group-prox), one per list input entry
   std::function<Reference(const Args&)> reference;
   std::function<std::vector<Args>()> grid;  // the table's inputs, regimes and edges included
 };
@@ -46,5 +47,15 @@ Reference reference_value(const FunctionSpec& spec, const Args& args);
 std::string describe(const FunctionSpec& spec, const Args& args);
 // A double printed round-trip (%.17g).
 std::string number_text(double x);
+// A list cell: the entries printed by `print`, joined by ';' (the list encoding of the tables).
+template <class T, class Print>
+std::string join_list(const std::vector<T>& v, Print print) {
+  std::string s;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ';';
+    s += print(v[i]);
+  }
+  return s;
+}
 
 }  // namespace regcheck::regress

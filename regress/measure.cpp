@@ -38,15 +38,9 @@ Observation observe(const FunctionSpec& spec, const Args& args, const Reference&
 }
 
 namespace {
-std::string join_doubles(const std::vector<double>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ";" : "") + number_text(v[i]);
-  return s;
-}
+std::string join_doubles(const std::vector<double>& v) { return join_list(v, number_text); }
 std::string join_refs(const std::vector<Real50>& v) {
-  std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ";" : "") + v[i].str(20, std::ios_base::scientific);
-  return s;
+  return join_list(v, [](const Real50& r) { return r.str(20, std::ios_base::scientific); });
 }
 }  // namespace
 

@@ -69,7 +69,10 @@ std::vector<double> numbers(const st::Csv& csv, std::size_t i, std::size_t j, bo
 
 std::string header_text(const std::vector<std::string>& names) {
   std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ",") + n;
+  for (const std::string& n : names) {
+    if (!s.empty()) s += ',';
+    s += n;
+  }
   return s;
 }
 
@@ -90,16 +93,15 @@ std::string table_csv(const FunctionSpec& spec, const Table& t) {
   std::string out = header_text(cols) + "\n";
   for (const TableRow& r : t.rows) {
     for (const std::string& p : spec.params) {
-      const std::vector<double>& v = r.inputs.at(p);
-      for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ";" : "") + number_text(v[i]);
-      out += ",";
+      out += join_list(r.inputs.at(p), number_text);
+      out += ',';
     }
     if (!r.ref) {
       out += "error\n";
       continue;
     }
-    for (std::size_t i = 0; i < r.ref->size(); ++i) out += (i ? ";" : "") + (*r.ref)[i].str(26, std::ios_base::scientific);
-    out += "\n";
+    out += join_list(*r.ref, [](const Real50& x) { return x.str(26, std::ios_base::scientific); });
+    out += '\n';
   }
   return out;
 }
@@ -175,8 +177,7 @@ std::vector<Observation> read_against(const FunctionSpec& spec, const std::strin
   for (std::size_t i = 0; i < csv.rows.size(); ++i) {
     Args args;
     for (std::size_t k = 0; k < spec.params.size(); ++k) args[spec.params[k]] = numbers(csv, i, col[k], spec.is_list[k], spec.name);
-    const bool vector_valued = spec.name == "group-prox";
-    std::vector<double> value = numbers(csv, i, col.back(), vector_valued, spec.name);
+    std::vector<double> value = numbers(csv, i, col.back(), spec.vector_valued, spec.name);
     Observation o;
     o.row = i + 1;
     o.line = csv.row_lines[i];

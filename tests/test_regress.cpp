@@ -7,6 +7,7 @@
 #include "regress/tables.hpp"
 #include "regress/trajectory.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -298,7 +299,7 @@ TEST(RegressAgainstErrors, EveryCsvErrorIsOneLineNamingFileRowAndColumn) {
       {"y,lambda,a,value\n1,1,0,0\n", "row 1 (line 2): y=1, lambda=1, a=0 is outside the domain of tl1-prox"},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    const fs::path f = write(d, "e" + std::to_string(i) + ".csv", cases[i].csv);
+    const fs::path f = write(d, fmt::format("e{}.csv", i), cases[i].csv);
     const Cli r = cli("regress --against " + f.string() + " --function tl1-prox --json " + (d / "no.json").string());
     EXPECT_EQ(r.code, 2) << cases[i].csv;
     EXPECT_EQ(r.out, "") << cases[i].csv;
