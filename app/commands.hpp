@@ -12,6 +12,7 @@ using Runner = std::function<int()>;
 Runner add_verify_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
 Runner add_stats_command(CLI::App& app);
+Runner add_regress_command(CLI::App& app);
 #ifdef REGCHECK_HAVE_NETS
 Runner add_train_command(CLI::App& app);
 #endif

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   add(add_verify_command(app), "verify");
   add(add_eval_command(app), "eval");
   add(add_stats_command(app), "stats");
+  add(add_regress_command(app), "regress");
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
 #endif

@@ -322,7 +322,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"verify --json @OUT extra", "verify: unexpected argument 'extra'"},
                       BadInput{"eval --frob", "eval: unknown option '--frob' (allowed: a function first:"},
                       BadInput{"--frob", "unknown option '--frob'"},
-                      BadInput{"", "a command is required (allowed: verify, eval, train"},
+                      BadInput{"", "a command is required (allowed: verify, eval, stats, regress, train"},
                       BadInput{"train --json @OUT", "--config is required (allowed: a JSON config file"},
                       BadInput{"verify --json /proc/regcheck.json", "/proc"}));
 

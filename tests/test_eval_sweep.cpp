@@ -3,11 +3,12 @@
 // Each function is evaluated on a deterministic grid of inputs whose magnitudes run from 1e-300
 // to 1e300 (log-spaced, both signs where the domain allows, plus subnormals and the regime edges)
 // and compared with the same closed form written straightforwardly in 50 significant digits
-// (Boost.Multiprecision cpp_bin_float_50, whose exponent range covers every double and every
-// intermediate product here). Errors are measured in ulps of the correctly rounded reference
-// (below DBL_MIN the ulp is the smallest subnormal). The TL1 prox reference does not use the
-// double code path: it solves the stationarity equation by Newton's method in 50 digits and picks
-// 0 or the root by comparing objective values.
+// (theory/reference/, Boost.Multiprecision cpp_bin_float_50, whose exponent range covers every
+// double and every intermediate product here; `regcheck regress` uses the same references).
+// Errors are measured in ulps of the correctly rounded reference (below DBL_MIN the ulp is the
+// smallest subnormal). The TL1 prox reference does not use the double code path: it solves the
+// stationarity equation by Newton's method in 50 digits and picks 0 or the root by comparing
+// objective values.
 //
 // A function may throw std::invalid_argument only where the result is not representable (the
 // reference exceeds DBL_MAX) or the input is outside the domain in exact arithmetic; such throws
@@ -19,17 +20,18 @@
 #include "theory/dropact.hpp"
 #include "theory/gcsr.hpp"
 #include "theory/prox.hpp"
+#include "theory/reference/dlbook.hpp"
+#include "theory/reference/dropact.hpp"
+#include "theory/reference/gcsr.hpp"
+#include "theory/reference/tl1.hpp"
 
-#include <boost/math/special_functions/erf.hpp>
-#include <boost/math/special_functions/expm1.hpp>
-#include <boost/math/special_functions/log1p.hpp>
-#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <functional>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -37,17 +39,13 @@
 
 namespace {
 
-using R = boost::multiprecision::cpp_bin_float_50;
+using R = regcheck::theory::reference::Real50;
 namespace th = regcheck::theory;
 namespace dl = regcheck::theory::dlbook;
+namespace ref50 = regcheck::theory::reference;
 
 constexpr double kMax = std::numeric_limits<double>::max();
 constexpr double kTiny = std::numeric_limits<double>::denorm_min();
-
-const R& pi50() {
-  static const R v = boost::math::constants::pi<R>();
-  return v;
-}
 
 // ulp of the double nearest to r (subnormal spacing below DBL_MIN).
 double ulp_at(double r) {
@@ -140,51 +138,7 @@ void run(Sweep& sw, const std::function<double()>& f, const R& ref, double tol, 
   sw.compare(got, ref, tol, at, kappa);
 }
 
-// ---- TL1 prox reference: Newton on G(x) = x - |y| + lambda a (a+1) / (a+x)^2 in 50 digits ----
-// G is convex on x > 0, so Newton from x0 = |y| (G(x0) > 0) descends monotonically onto the
-// largest root when one exists; if none exists the iterate crosses the minimum of G (G' <= 0) or
-// leaves x > 0. The prox is the root when its objective is below that of 0, else 0.
-R tl1_prox_ref(double y, double lambda, double a) {
-  const R ay = abs(R(y)), L = R(lambda), A = R(a);
-  const R c = L * A * (A + 1);
-  R x = ay;
-  bool root = false;
-  for (int it = 0; it < 3000; ++it) {
-    const R u = A + x;
-    const R g = x - ay + c / (u * u);
-    const R gp = 1 - 2 * c / (u * u * u);
-    if (gp <= 0) break;
-    const R step = g / gp;
-    x -= step;
-    if (x <= 0) break;
-    // 50 digits of |y|-sized terms leave ~50 - log10(|y|/x) digits in x: stop at 1e-40 relative
-    // or at the absolute noise floor 1e-46 |y| (far below an ulp of the double result either way).
-    if (abs(step) <= x * R(1e-40) || abs(step) <= ay * R(1e-46)) {
-      root = true;
-      break;
-    }
-  }
-  if (!root) return R(0);
-  // f(x) - f(0) = x (x/2 - |y| + lambda (a+1) / (a+x)): the root wins only when this is < 0.
-  if (x / 2 - ay + L * (A + 1) / (A + x) >= 0) return R(0);
-  return y < 0 ? R(-x) : x;
-}
-
-// Relative condition number of the nonzero branch (the formula of tl1::prox_condition, in 50
-// digits so it cannot overflow): (|y| + D + lambda a |2ax + x - a| / (a+x)^3) / (|x| |1 - 2D/(a+x)|).
-R tl1_kappa(const R& x, double y, double lambda, double a) {
-  const R ax = abs(x), A = R(a), L = R(lambda);
-  const R u = A + ax;
-  const R D = L * A * (A + 1) / (u * u);
-  const R da = abs(L * A * (2 * A * ax + ax - A)) / (u * u * u);
-  return (abs(R(y)) + D + da) / (ax * abs(1 - 2 * D / u));
-}
-
-R tl1_threshold_ref(double lambda, double a) {
-  const R L = R(lambda), A = R(a);
-  if (L <= A * A / (2 * (A + 1))) return L * (A + 1) / A;
-  return sqrt(2 * L * (A + 1)) - A / 2;
-}
+R tl1_threshold_ref(double lambda, double a) { return *ref50::tl1_threshold(lambda, a); }
 
 }  // namespace
 
@@ -195,16 +149,13 @@ TEST(EvalSweep, ShiftRatios) {
   Sweep sr{"shift-ratio"}, dr{"dropout-shift-ratio"};
   std::vector<double> ps = magnitudes(5, {1.0, 2.3, 5.1});
   ps.insert(ps.end(), {0.0, 1.0, 1e-310, kTiny, 0.5, 0.999999, 1 - 1e-12, 0.3});
-  const R half = R(1) / 2, c2 = 1 / (2 * pi50());
   for (double p : ps) {
     if (p > 1) continue;
-    const R P = R(p);
     auto at = [p] { return std::to_string(p); };
-    run(sr, [p] { return th::dropact::shift_ratio(p); }, ((half - c2) * P * P - P + 1) / (1 - P / 2 - c2 * P * P), 8, at);
-    // dropout: v / ((c^2 + v)/p - c^2), v = 1/2 - c^2, written as in the source (exact in 50 digits
-    // apart from the division by p, whose result is within range there). Tolerance 4 ulps (3 ops
-    // and one rounded constant, no cancellation: pi - p >= pi - 1).
-    if (p > 0) run(dr, [p] { return th::dropact::dropout_shift_ratio(p); }, (half - c2) / ((half) / P - c2), 4, at);
+    run(sr, [p] { return th::dropact::shift_ratio(p); }, *ref50::shift_ratio(p), 8, at);
+    // dropout: v / ((c^2 + v)/p - c^2), v = 1/2 - c^2. Tolerance 4 ulps (3 ops and one rounded
+    // constant, no cancellation: pi - p >= pi - 1).
+    if (p > 0) run(dr, [p] { return th::dropact::dropout_shift_ratio(p); }, *ref50::dropout_shift_ratio(p), 4, at);
   }
   sr.report();
   dr.report();
@@ -219,9 +170,7 @@ TEST(EvalSweep, SoftThreshold) {
     for (double s : {1.0, -1.0})
       for (double t : m) {
         const double yy = s * y;
-        const R Y = R(yy), T = R(t);
-        const R ref = Y > T ? Y - T : (Y < -T ? Y + T : R(0));
-        run(sw, [=] { return th::soft_threshold(yy, t); }, ref, 0.5, [=] { return fmt3(yy, t, 0); });
+        run(sw, [=] { return th::soft_threshold(yy, t); }, *ref50::soft_threshold(yy, t), 0.5, [=] { return fmt3(yy, t, 0); });
       }
   sw.report();
 }
@@ -266,7 +215,7 @@ TEST(EvalSweep, Tl1Prox) {
       for (double y0 : ys)
         for (double s : {1.0, -1.0}) {
           const double y = s * y0;
-          const R ref = tl1_prox_ref(y, lambda, a);
+          const R ref = *ref50::tl1_prox(y, lambda, a);
           const bool supercritical = R(lambda) > R(a) * R(a) / (2 * (R(a) + 1));
           auto at = [=] { return fmt3(y, lambda, a); };
           double got = 0;
@@ -283,15 +232,15 @@ TEST(EvalSweep, Tl1Prox) {
             sw.compare(got, ref, 0.5, at);  // exact 0 required (|y| well inside the threshold)
             continue;
           }
-          const double kappa = static_cast<double>(tl1_kappa(ref, y, lambda, a));
+          const double kappa = static_cast<double>(ref50::tl1_prox_condition(ref, y, lambda, a));
           sw.compare(got, ref, 16 * (1 + kappa), at, kappa);
         }
     }
   // The examples, explicitly (grid above contains most of them only approximately).
   for (auto [y, lambda, a] : std::vector<std::array<double, 3>>{
            {1.4e308, 1, 1}, {1e200, 1e308, 1}, {3, 1, 1e308}, {1e150, 1e149, 1e160}, {1e201, 1e200, 1e200}}) {
-    const R ref = tl1_prox_ref(y, lambda, a);
-    sw.compare(th::tl1_prox(y, lambda, a), ref, 16 * (1 + static_cast<double>(tl1_kappa(ref, y, lambda, a))),
+    const R ref = *ref50::tl1_prox(y, lambda, a);
+    sw.compare(th::tl1_prox(y, lambda, a), ref, 16 * (1 + static_cast<double>(ref50::tl1_prox_condition(ref, y, lambda, a))),
                [=] { return fmt3(y, lambda, a); });
   }
   sw.report();
@@ -310,9 +259,9 @@ TEST(EvalSweep, GroupProx) {
     const R norm = sqrt(n2);
     const Eigen::VectorXd got = th::group_prox(Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size())), tau);
     const double cond = norm > R(tau) ? static_cast<double>(R(tau) / (norm - R(tau))) : 0.0;
+    const std::vector<R> ref = *ref50::group_prox(v, tau);
     for (std::size_t i = 0; i < v.size(); ++i) {
-      const R ref = norm <= R(tau) ? R(0) : R(v[i]) * (1 - R(tau) / norm);
-      sw.compare(got[static_cast<Eigen::Index>(i)], ref, 4.0 * static_cast<double>(v.size() + 2) * (1 + cond),
+      sw.compare(got[static_cast<Eigen::Index>(i)], ref[i], 4.0 * static_cast<double>(v.size() + 2) * (1 + cond),
                  [&] { return fmt3(v[0], v.size() > 1 ? v[1] : 0.0, tau); }, 1 + cond);
     }
   };
@@ -339,11 +288,10 @@ TEST(EvalSweep, Coherence) {
   for (double lambda : m)
     for (double sg : m) {
       if (sg == 0) continue;
-      const R L = R(lambda), G = R(sg);
-      run(l1, [=] { return th::gcsr::expected_coherence_l1(lambda, sg); }, 1 - boost::math::erf(L / (G * sqrt(R(2)))) / 2, 4,
+      run(l1, [=] { return th::gcsr::expected_coherence_l1(lambda, sg); }, *ref50::coherence_l1(lambda, sg), 4,
           [=] { return fmt3(lambda, sg, 0); });
       for (double sw : m) {
-        const R ref = 1 - atan(2 * L * R(sw) / G) / pi50();
+        const R ref = *ref50::coherence_l2(lambda, sg, sw);
         run(l2, [=] { return th::gcsr::expected_coherence_l2(lambda, sg, sw); }, ref, 4, [=] { return fmt3(lambda, sg, sw); });
       }
     }
@@ -362,10 +310,7 @@ TEST(EvalSweep, EffectiveParams) {
       for (double l2 : {-1.0, 0.0, 1.0, 1e-300, 1e300}) {
         std::vector<double> eigs{l1};
         if (l2 >= 0) eigs.push_back(l2);
-        R ref = 0;
-        for (double l : eigs)
-          if (l > 0) ref += R(l) / (R(l) + R(alpha));
-        run(sw, [&] { return dl::effective_params(eigs, alpha); }, ref, 2.0 * static_cast<double>(eigs.size() + 2),
+        run(sw, [&] { return dl::effective_params(eigs, alpha); }, *ref50::effective_params(eigs, alpha), 2.0 * static_cast<double>(eigs.size() + 2),
             [=] { return fmt3(l1, l2, alpha); });
       }
   sw.report();
@@ -383,10 +328,9 @@ TEST(EvalSweep, EnsembleMse) {
     for (double v : m) {
       const double low = k == 1 ? -v : -v / (k - 1);
       for (double c : {v, 0.5 * v, 0.0, low, 0.5 * low, std::nextafter(low, 0.0), 1e-10 * v, -1e-10 * v}) {
-        const R K = R(k), V = R(v), C = R(c);
         // c = fl(-v/(k-1)) just outside the exact bound is accepted as the boundary (value 0).
-        const bool at_bound = k > 1 && c == -v / (k - 1);
-        const bool valid = C <= V && (k == 1 ? C >= -V : (V + (K - 1) * C >= 0 || at_bound));
+        const std::optional<R> ref = ref50::ensemble_mse(k, v, c);
+        const bool valid = ref.has_value();
         auto at = [=] { return fmt3(k, v, c); };
         double got = 0;
         try {
@@ -399,11 +343,9 @@ TEST(EvalSweep, EnsembleMse) {
           sw.thrown(false, "returned a value for c outside [-v/(k-1), v]", at);
           continue;
         }
-        R num = V + (K - 1) * C;
-        if (num < 0) num = 0;  // the rounded bound, taken as the boundary
-        const R ref = k == 1 ? V : num / K;
-        const double kappa = num == 0 ? 0.0 : static_cast<double>((V + (K - 1) * abs(C)) / num);
-        sw.compare(got, ref, 4 * (1 + kappa), at, kappa);
+        const R K = R(k), num = *ref * K;  // v + (k-1) c, clamped at 0 on the rounded bound
+        const double kappa = num == 0 ? 0.0 : static_cast<double>((R(v) + (K - 1) * abs(R(c))) / num);
+        sw.compare(got, *ref, 4 * (1 + kappa), at, kappa);
       }
     }
   sw.report();
@@ -421,22 +363,8 @@ TEST(EvalSweep, EarlyStoppingAlpha) {
       for (double tau : {1.0, 2.0, 3.0, 10.0, 1e3, 1e6, 1e12}) {
         const double eta = x / lambda;
         if (!(eta > 0) || !std::isfinite(eta) || !(eta * lambda < 2)) continue;
-        const R L = R(lambda), E = R(eta), T = R(tau);
-        const R X = L * E;  // exact (106 bits)
-        const R b = 1 - X;
-        R ref;
-        R kappa;
-        if (b == 0) {
-          ref = 0;
-          kappa = 1;
-        } else {
-          const R logb = X < 1 ? boost::math::log1p(-X) : log(X - 1);
-          const bool neg = b < 0 && static_cast<long long>(std::fmod(tau, 2.0)) == 1;
-          const R qmag = exp(T * logb);
-          const R one_minus_q = neg ? 1 + qmag : -boost::math::expm1(T * logb);
-          ref = L * (neg ? -qmag : qmag) / one_minus_q;
-          kappa = 1 + (2 * T * X / abs(b) + abs(T * logb)) / abs(one_minus_q);
-        }
+        const R ref = *ref50::early_stopping_alpha(lambda, eta, tau);
+        const R kappa = ref50::early_stopping_alpha_condition(lambda, eta, tau);
         run(sw, [=] { return dl::early_stopping_alpha(lambda, eta, tau); }, ref, 8 * (1 + static_cast<double>(kappa)),
             [=] { return fmt3(lambda, eta, tau); }, static_cast<double>(kappa));
       }
@@ -451,9 +379,7 @@ TEST(EvalSweep, BootstrapUnique) {
   for (double n : magnitudes(10))
     if (n >= 1) ns.push_back(std::round(n));
   for (double n : ns) {
-    const R N = R(n);
-    const R ref = n == 1 ? R(1) : -boost::math::expm1(N * boost::math::log1p(-1 / N));
-    run(sw, [=] { return dl::bootstrap_unique_fraction(n); }, ref, 4, [=] { return std::to_string(n); });
+    run(sw, [=] { return dl::bootstrap_unique_fraction(n); }, *ref50::bootstrap_unique(n), 4, [=] { return std::to_string(n); });
   }
   sw.report();
 }
