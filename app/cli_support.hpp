@@ -57,4 +57,9 @@ bool is_stream_output(const std::string& path);
 // Any failure (e.g. /dev/full: "No space left on device") is a UsageError naming the path.
 void write_atomically(const std::string& path, const std::string& content);
 
+// Re-executes the program with OMP_WAIT_POLICY=passive unless the user set OMP_WAIT_POLICY or
+// GOMP_SPINCOUNT (or REGCHECK_NO_REEXEC): libgomp's default spinning makes multi-threaded
+// training many times slower on a loaded machine (measurements in cli_support.cpp).
+void reexec_with_passive_wait();
+
 }  // namespace regcheck::app

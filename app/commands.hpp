@@ -15,6 +15,7 @@ Runner add_stats_command(CLI::App& app);
 Runner add_regress_command(CLI::App& app);
 #ifdef REGCHECK_HAVE_NETS
 Runner add_train_command(CLI::App& app);
+Runner add_reproduce_command(CLI::App& app);
 #endif
 
 }  // namespace regcheck::app

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add(add_regress_command(app), "regress");
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
+  add(add_reproduce_command(app), "reproduce");
 #endif
   // An unknown subcommand name (`regcheck nope`, `regcheck eval nope`) would otherwise surface as
   // CLI11's "A subcommand is required": name the value and what is allowed instead.

@@ -46,33 +46,6 @@ std::string duration(double s) {
 
 std::string acc(double a) { return std::isfinite(a) ? fmt::format("{:.4f}", a) : std::string("-"); }
 
-// libgomp's default waiting (no OMP_WAIT_POLICY / GOMP_SPINCOUNT in the environment) makes
-// the trainer 7-20x SLOWER at 2 threads on a loaded 2-core machine than at 1 thread: measured
-// on the 784-512-512-10 MLP, batch 128, load average ~2: default 1300-4000 samples/s,
-// OMP_WAIT_POLICY=passive 24000-29000, active 30000, GOMP_SPINCOUNT=30000000 1700 (so the
-// default behaves like a very long spin: idle team threads hold the CPUs the working thread
-// needs). libgomp reads the variable once, when it is loaded, so the only way to choose it is to
-// re-execute the program with it set; a user's own setting is always respected.
-void reexec_with_passive_wait() {
-  if (std::getenv("OMP_WAIT_POLICY") || std::getenv("GOMP_SPINCOUNT") || std::getenv("REGCHECK_NO_REEXEC")) return;
-  std::ifstream in("/proc/self/cmdline", std::ios::binary);
-  const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::vector<std::string> args;
-  for (std::size_t b = 0; b < all.size();) {
-    const std::size_t e = all.find('\0', b);
-    args.push_back(all.substr(b, e == std::string::npos ? std::string::npos : e - b));
-    if (e == std::string::npos) break;
-    b = e + 1;
-  }
-  if (args.empty()) return;
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::setenv("OMP_WAIT_POLICY", "passive", 1);
-  ::execv("/proc/self/exe", argv.data());
-  ::unsetenv("OMP_WAIT_POLICY");  // exec failed: carry on with the default
-}
-
 // The optimizers and metrics allocate parameter-sized temporaries every step (e.g. 3.2 MB for the
 // x sin x net's 1000x800 weight). glibc returns such blocks to the kernel on free (mmap
 // threshold, heap trimming), so every step page-faults them in again: measured on

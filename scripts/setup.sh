@@ -8,7 +8,7 @@ PACKAGES=(
   libgtest-dev librapidcheck-dev libbenchmark-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev zlib1g-dev
   python3-numpy python3-torch python3-scipy
-  dataset-fashion-mnist python3-sklearn
+  dataset-fashion-mnist python3-sklearn libsqlite3-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,120 @@
+#pragma once
+// An empirical claim of the catalog (claims/CATALOG.md, "Empirical claims") as an experiment that
+// `regcheck reproduce` runs: arms (JSON Patch overrides of a shipped base config under
+// nets/configs/), seeds and sizes per scale, the metrics read from the training history, and the
+// paper's qualitative claim as stated hypothesis tests (claims/core/experiment_stats.hpp).
+//
+// Adding an experiment is one file claims/<source>/<name>_experiment.cpp defining
+// `void register_<...>(ExperimentRegistry&)` plus one line in claims/experiments.cpp.
+#include "claims/core/experiment_stats.hpp"
+#include "sim/mean_test.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace regcheck::claims {
+
+enum class Scale { Smoke, Quick, Paper };
+std::string to_string(Scale s);
+// "smoke" | "quick" | "paper"; throws std::invalid_argument naming the value otherwise.
+Scale parse_scale(const std::string& s);
+
+// What one scale runs.
+struct ScalePlan {
+  int seeds = 3;                                         // seeds 1..seeds
+  nlohmann::json patch = nlohmann::json::array();        // RFC 6902 JSON Patch after the arm's (epochs, sizes)
+  sim::Verdict expected = sim::Verdict::Inconclusive;    // the claim's verdict at this scale (exit code)
+  double seconds_per_run = 1.0;                          // measured on 2 shared cores, for the ETA
+};
+
+struct Arm {
+  std::string name;         // e.g. "drop-activation", "dropout"
+  std::string description;  // one line, printed by --list and in the JSON
+  nlohmann::json patch = nlohmann::json::array();  // RFC 6902 JSON Patch applied to the base config
+};
+
+// One finished training run (what the results store holds).
+struct RunRecord {
+  std::string arm;
+  std::uint64_t seed = 0;
+  nlohmann::json final = nlohmann::json::object();    // flat numeric metrics of the last epoch
+  nlohmann::json history = nlohmann::json::array();   // per epoch, flat numeric metrics (no timing)
+  double seconds = 0;                                  // training time (machine-dependent)
+};
+
+// Flat numeric scalars of one epoch record of the training history ("test_loss",
+// "variance_probe.shift_ratio_mean", ...): nested objects become dotted keys, arrays, timing
+// (seconds, samples_per_s) and nulls are left out.
+nlohmann::json flatten_metrics(const nlohmann::json& epoch);
+// A metric of a flat record; NaN when missing.
+double metric(const nlohmann::json& flat, const std::string& key);
+
+struct Experiment;
+// The runs of one experiment, per arm in the experiment's order, each in seed order.
+struct ExperimentRuns {
+  const Experiment* experiment = nullptr;
+  std::vector<std::vector<RunRecord>> by_arm;
+  const std::vector<RunRecord>& arm(const std::string& name) const;  // throws std::out_of_range
+  // Final metric `key` of every run of an arm, in seed order.
+  std::vector<double> finals(const std::string& arm, const std::string& key) const;
+};
+
+struct Experiment {
+  std::string id, source;  // catalog ID, source paper (dropact | gcsr | tl1 | dlbook)
+  std::string claim;       // the paper's claim, one line
+  std::string hypothesis;  // the claim as stated tests
+  std::string test;        // e.g. "TOST band + Welch t"
+  std::string base_config; // file name in nets/configs/
+  std::vector<Arm> arms;
+  std::string metric;               // the final metric printed per run
+  std::vector<std::string> curves;  // per-epoch metrics reported with 95% CI bands
+  std::array<ScalePlan, 3> plans;   // indexed by Scale
+  std::string finding;              // documented note on the result
+  // The tests of the claim from the runs. Rows with in_family take part in Holm's family and
+  // decide the claim's verdict; the framework fills p_adjusted, detectable and verdict.
+  std::function<std::vector<TestRow>(const ExperimentRuns&)> analyze;
+
+  const ScalePlan& plan(Scale s) const { return plans[static_cast<int>(s)]; }
+};
+
+class ExperimentRegistry {
+ public:
+  void add(Experiment e);  // throws std::invalid_argument on a duplicate ID or missing fields
+  const std::vector<Experiment>& experiments() const { return experiments_; }
+  const Experiment* find(const std::string& id) const;
+
+ private:
+  std::vector<Experiment> experiments_;
+};
+
+// The registered experiments (claims/experiments.cpp).
+const ExperimentRegistry& all_experiments();
+
+// The config of one run: base config, then the arm's patch, then the scale's patch, then
+// "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
+nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed);
+
+// Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric), and the
+// per-epoch curves of the experiment's curve metrics with their 95% CI bands.
+nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::size_t arm_index);
+
+struct ClaimReport {
+  const Experiment* experiment = nullptr;
+  std::vector<TestRow> rows;
+  sim::Verdict verdict = sim::Verdict::Inconclusive;
+  sim::Verdict expected = sim::Verdict::Inconclusive;
+};
+
+// Runs every experiment's analysis, applies Holm over the in-family rows of ALL the claims
+// given (the family of this run), sets each row's detectable effect at Holm's first-step level
+// alpha / m with power 0.8, decides rows and claims.
+std::vector<ClaimReport> analyze_claims(const std::vector<ExperimentRuns>& runs, Scale s, double alpha);
+// Number of in-family rows over the reports (the size of Holm's family).
+std::size_t family_size(const std::vector<ClaimReport>& reports);
+
+}  // namespace regcheck::claims

@@ -1,0 +1,20 @@
+// The registered experiments of `regcheck reproduce`: one line per empirical catalog ID that is
+// implemented (claims/CATALOG.md, "Empirical claims"). Each is defined in claims/<source>/.
+#include "claims/core/experiment.hpp"
+
+namespace regcheck::claims {
+
+void register_dropact_fig6_bn_shift(ExperimentRegistry&);
+void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
+
+const ExperimentRegistry& all_experiments() {
+  static const ExperimentRegistry r = [] {
+    ExperimentRegistry x;
+    register_dropact_fig6_bn_shift(x);
+    register_dlbook_fig7_3_early_stopping(x);
+    return x;
+  }();
+  return r;
+}
+
+}  // namespace regcheck::claims
