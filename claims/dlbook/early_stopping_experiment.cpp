@@ -73,8 +73,8 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry& r) {
   using sim::Verdict;
   auto epochs = [](int n) { return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}}); };
   e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs(25), Verdict::Inconclusive, 0.6};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(60), Verdict::Holds, 1.5};
-  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(100), Verdict::Holds, 2.5};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(100), Verdict::Holds, 2.5};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(150), Verdict::Holds, 3.5};
   e.finding = "Validation = the held-out half of the UCI digits (the trainer's test set); Algorithms 7.1-7.3 are not run here.";
   e.analyze = analyze;
   r.add(std::move(e));

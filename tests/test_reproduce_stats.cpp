@@ -1,0 +1,326 @@
+// regcheck reproduce, the parts below the CLI: verdict logic on synthetic arms whose truth is
+// known (false-HOLDS rate under equal arms, detection at the stated power), Holm's adjusted
+// p-values against hand computation, the one-sample detectable effect and TOST against scipy
+// 1.10.1, SHA-256 against the FIPS 180-2 examples, the results store (round trip, reuse, schema
+// mismatch, two processes writing at once), config patches and metric flattening.
+#include "claims/core/experiment.hpp"
+#include "claims/core/results_store.hpp"
+#include "claims/core/sha256.hpp"
+#include "sim/rng.hpp"
+#include "sim/stats/tests.hpp"
+
+#include <boost/math/distributions/binomial.hpp>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace rc = regcheck::claims;
+using regcheck::sim::Verdict;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<double> normals(regcheck::sim::Stream& s, int n, double mean, double sd) {
+  std::vector<double> x;
+  for (int i = 0; i < n; ++i) x.push_back(mean + sd * s.normal());
+  return x;
+}
+
+Verdict decide_one(rc::TestRow r) {
+  std::vector<rc::TestRow*> rows{&r};
+  rc::decide_rows(rows, 0.05);
+  return r.verdict;
+}
+
+// Upper bound on the count of a Binomial(trials, p) event that is exceeded with probability
+// <= 1e-6: the false-failure rate of each simulation check below.
+double binomial_upper(double trials, double p) {
+  return boost::math::quantile(boost::math::complement(boost::math::binomial(trials, p), 1e-6));
+}
+double binomial_lower(double trials, double p) { return boost::math::quantile(boost::math::binomial(trials, p), 1e-6); }
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path temp_path(const std::string& name) {
+  const fs::path p = fs::temp_directory_path() / fmt::format("regcheck_test_{}_{}", ::getpid(), name);
+  fs::remove(p), fs::remove(p.string() + "-wal"), fs::remove(p.string() + "-shm");
+  return p;
+}
+
+}  // namespace
+
+// ---- verdict logic on synthetic arms ----
+
+TEST(ReproduceVerdicts, EqualArmsGiveFalseHoldsAtMostAlpha) {
+  // 2000 simulated claims with equal arms (n = 5 per arm, N(0, 1)): a one-sided level-0.05 test,
+  // so P(HOLDS) <= 0.05; the count must not exceed Binomial(2000, 0.05)'s 1 - 1e-6 quantile (149).
+  regcheck::sim::Stream s(20261204, 1, 0);
+  int holds_w = 0, holds_p = 0, fails_w = 0;
+  for (int k = 0; k < 2000; ++k) {
+    const auto x = normals(s, 5, 0, 1), y = normals(s, 5, 0, 1);
+    const Verdict v = decide_one(rc::welch_row("w", "x > y", x, y, +1));
+    holds_w += v == Verdict::Holds, fails_w += v == Verdict::Fails;
+    holds_p += decide_one(rc::paired_row("p", "d > 0", normals(s, 5, 0, 1), +1)) == Verdict::Holds;
+  }
+  EXPECT_LE(holds_w, binomial_upper(2000, 0.05));
+  EXPECT_LE(holds_p, binomial_upper(2000, 0.05));
+  EXPECT_LE(fails_w, binomial_upper(2000, 0.025));  // the wrong-side 95% CI
+  EXPECT_EQ(binomial_upper(2000, 0.05), 149);  // scipy.stats.binom.isf(1e-6, 2000, 0.05)
+}
+
+TEST(ReproduceVerdicts, BandEdgeGivesFalseHoldsAtMostAlpha) {
+  // True mean on the band's lower edge: TOST is a level-0.05 test.
+  regcheck::sim::Stream s(20261204, 2, 0);
+  int holds = 0;
+  for (int k = 0; k < 2000; ++k)
+    holds += decide_one(rc::band_row("b", "in band", normals(s, 6, 0.95, 0.02), 0.95, 1.05, 1.0, "test")) == Verdict::Holds;
+  EXPECT_LE(holds, binomial_upper(2000, 0.05));
+}
+
+TEST(ReproduceVerdicts, SeparatedArmsDetectedAtTheStatedPower) {
+  // True effect = the detectable effect at power 0.8 (m = 1): the detection rate must be
+  // compatible with 0.8 (Welch loses a little power against the pooled t the power formula
+  // assumes, so only the lower side is checked for it; the paired test's formula is exact).
+  const double n = 10, sd = 1;
+  const double dw = regcheck::sim::stats::detectable_difference(n, sd, 2 * 0.05, 0.8);
+  const double dp = rc::one_sample_detectable(n, sd, 0.05, 0.8);
+  regcheck::sim::Stream s(20261204, 3, 0);
+  int hw = 0, hp = 0;
+  for (int k = 0; k < 2000; ++k) {
+    hw += decide_one(rc::welch_row("w", "x > y", normals(s, 10, dw, sd), normals(s, 10, 0, sd), +1)) == Verdict::Holds;
+    hp += decide_one(rc::paired_row("p", "d > 0", normals(s, 10, dp, sd), +1)) == Verdict::Holds;
+  }
+  EXPECT_GE(hw, binomial_lower(2000, 0.78));  // 0.78: Welch's df loss at n = 10 costs < 0.02 of power
+  EXPECT_GE(hp, binomial_lower(2000, 0.8));
+  EXPECT_LE(hp, binomial_upper(2000, 0.8));
+}
+
+TEST(ReproduceVerdicts, HolmAgainstHandComputation) {
+  // p = 0.01, 0.04, 0.03, 0.005 (m = 4). Sorted: 0.005 * 4 = 0.02, 0.01 * 3 = 0.03,
+  // 0.03 * 2 = 0.06, max(0.04 * 1, 0.06) = 0.06. In input order: 0.03, 0.06, 0.06, 0.02.
+  std::vector<rc::TestRow> rows(4);
+  const double p[] = {0.01, 0.04, 0.03, 0.005};
+  std::vector<rc::TestRow*> ptr;
+  for (int i = 0; i < 4; ++i) {
+    rows[i].kind = "welch", rows[i].p_value = p[i], rows[i].effect = 1, rows[i].effect_ci_lo = -1, rows[i].effect_ci_hi = 3;
+    ptr.push_back(&rows[i]);
+  }
+  rc::decide_rows(ptr, 0.05);
+  const double want[] = {0.03, 0.06, 0.06, 0.02};
+  const Verdict verdict[] = {Verdict::Holds, Verdict::Inconclusive, Verdict::Inconclusive, Verdict::Holds};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_NEAR(*rows[i].p_adjusted, want[i], 4 * 0.06 * 2.2e-16) << i;  // a product and a max: a few ulps
+    EXPECT_EQ(rows[i].verdict, verdict[i]) << i;
+  }
+  EXPECT_EQ(rc::combine(rows), Verdict::Inconclusive);
+  rows[1].verdict = Verdict::Fails;
+  EXPECT_EQ(rc::combine(rows), Verdict::Fails);
+}
+
+TEST(ReproduceVerdicts, WrongSideIsFailsAndRowsOutsideTheFamilyAreUnadjusted) {
+  regcheck::sim::Stream s(20261204, 4, 0);
+  // Arms 5 sd apart in the wrong direction: the 95% CI excludes 0 on the wrong side.
+  EXPECT_EQ(decide_one(rc::welch_row("w", "x > y", normals(s, 8, 0, 1), normals(s, 8, 5, 1), +1)), Verdict::Fails);
+  // A band whose CI lies wholly above it.
+  EXPECT_EQ(decide_one(rc::band_row("b", "in band", normals(s, 8, 2, 0.01), 0.9, 1.1, 1.0, "t")), Verdict::Fails);
+  rc::TestRow a, b;
+  a.kind = b.kind = "paired";
+  a.p_value = 0.03, b.p_value = 0.04, b.in_family = false;
+  a.effect = b.effect = 1, a.effect_ci_lo = b.effect_ci_lo = 0.1, a.effect_ci_hi = b.effect_ci_hi = 2;
+  std::vector<rc::TestRow*> rows{&a, &b};
+  rc::decide_rows(rows, 0.05);
+  EXPECT_EQ(*a.p_adjusted, 0.03);  // a family of one
+  EXPECT_FALSE(b.p_adjusted);
+  EXPECT_EQ(b.verdict, Verdict::Holds);
+}
+
+TEST(ReproduceStats, DetectableAndTostAgainstScipy) {
+  // scipy 1.10.1: brentq on stats.nct.sf(stats.t.isf(a, n-1), n-1, d sqrt(n)/sd) - power.
+  // Tolerance 1e-9 relative: the root is found to ~1e-12 (eps_tolerance(40)), the noncentral t
+  // tail to ~1e-12 in both libraries.
+  EXPECT_NEAR(rc::one_sample_detectable(10, 1, 0.05, 0.8), 0.8528375122376879, 1e-9);
+  EXPECT_NEAR(rc::one_sample_detectable(5, 2.0, 0.01, 0.9), 5.04466904387819, 1e-8);
+  // TOST p of {0.97, 0.99, 1.01, 0.98, 1.00, 0.995} against [0.95, 1.05]: max of stats.t.sf and
+  // stats.t.cdf of the two one-sided statistics = 0.00045837375719920664 (relative 1e-9: a t tail).
+  const std::vector<double> x{0.97, 0.99, 1.01, 0.98, 1.00, 0.995};
+  const rc::TestRow r = rc::band_row("b", "in band", x, 0.95, 1.05, 1.0, "t");
+  EXPECT_NEAR(*r.p_value, 0.00045837375719920664, 1e-9 * 0.00045837375719920664);
+  // Mean and 95% CI of x by hand: mean 0.990833..., sd 0.014289..., t_{0.975,5} = 2.5705818.
+  EXPECT_NEAR(*r.measured, 5.945 / 6, 4e-16);
+}
+
+TEST(ReproduceStats, SummaryOfConstantValuesIsDegenerate) {
+  const std::vector<double> x{0.25, 0.25, 0.25};
+  const rc::MetricSummary s = rc::summarize_metric(x);
+  EXPECT_EQ(s.mean, 0.25);
+  EXPECT_EQ(s.sd, 0);
+  EXPECT_EQ(s.ci_lo, 0.25);
+  EXPECT_EQ(s.ci_hi, 0.25);
+}
+
+// ---- SHA-256 (FIPS 180-2, appendix B) ----
+
+TEST(ReproduceSha256, FipsExamples) {
+  EXPECT_EQ(rc::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(rc::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(rc::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(rc::sha256_hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  const fs::path f = temp_path("sha");
+  std::ofstream(f) << "abc";
+  EXPECT_EQ(rc::sha256_file(f), rc::sha256_hex("abc"));
+  fs::remove(f);
+}
+
+// ---- results store ----
+
+namespace {
+rc::RunRecord record(std::uint64_t seed, double v) {
+  rc::RunRecord r;
+  r.arm = "a", r.seed = seed, r.seconds = 0.5;
+  r.final = {{"test_loss", v}, {"variance_probe.shift_ratio_mean", 0.1 + v}};
+  r.history = nlohmann::json::array({{{"test_loss", 2 * v}}, r.final});
+  return r;
+}
+rc::RunKey key(std::uint64_t seed) { return {"x.exp", "a", seed, "smoke", "hash", "0.1.0"}; }
+}  // namespace
+
+TEST(ReproduceStore, RoundTripAndReuse) {
+  const fs::path p = temp_path("store.sqlite");
+  {
+    rc::ResultsStore s(p.string());
+    EXPECT_FALSE(s.find(key(1)));
+    s.put(key(1), record(1, 0.1 + 0.2));  // 0.30000000000000004: the JSON text must round-trip it
+  }
+  rc::ResultsStore::check_compatible(p.string());
+  rc::ResultsStore s(p.string());
+  const auto r = s.find(key(1));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->final, record(1, 0.1 + 0.2).final);
+  EXPECT_EQ(r->history, record(1, 0.1 + 0.2).history);
+  EXPECT_EQ(r->seconds, 0.5);
+  rc::RunKey other = key(1);
+  other.config_hash = "changed";
+  EXPECT_FALSE(s.find(other));  // another config is another run
+  EXPECT_EQ(s.count(), 1u);
+  fs::remove(p);
+}
+
+TEST(ReproduceStore, TwoProcessesWritingAtOnce) {
+  const fs::path p = temp_path("concurrent.sqlite");
+  { rc::ResultsStore init(p.string()); }
+  std::vector<pid_t> kids;
+  for (int k = 0; k < 2; ++k) {
+    const pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int rc_ = 0;
+      try {
+        rc::ResultsStore s(p.string());
+        for (int i = 0; i < 100; ++i) s.put(key(static_cast<std::uint64_t>(k * 1000 + i)), record(i, i * 0.01));
+      } catch (...) {
+        rc_ = 1;
+      }
+      ::_exit(rc_);
+    }
+    kids.push_back(pid);
+  }
+  for (pid_t pid : kids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  rc::ResultsStore s(p.string());
+  EXPECT_EQ(s.count(), 200u);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(p.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)), "ok");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  fs::remove(p), fs::remove(p.string() + "-wal"), fs::remove(p.string() + "-shm");
+}
+
+// ---- experiments: config patches, flattening, registry ----
+
+TEST(ReproduceExperiment, FlattenAndPatches) {
+  const nlohmann::json epoch = {{"epoch", 3}, {"test_loss", 0.5}, {"seconds", 1.2}, {"train_accuracy", nullptr},
+                                {"variance_probe", {{"shift_ratio_mean", 0.97}, {"var_train", {1, 2}}}}};
+  const nlohmann::json f = rc::flatten_metrics(epoch);
+  EXPECT_EQ(f, (nlohmann::json{{"epoch", 3}, {"test_loss", 0.5}, {"variance_probe.shift_ratio_mean", 0.97}}));
+  EXPECT_TRUE(std::isnan(rc::metric(f, "train_accuracy")));
+
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig6.bn-shift");
+  ASSERT_TRUE(e);
+  const nlohmann::json base = nlohmann::json::parse(slurp(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e->base_config));
+  const nlohmann::json c = rc::run_config(*e, e->arms[1], rc::Scale::Smoke, base, 7);
+  EXPECT_EQ(c["seed"], 7);
+  EXPECT_EQ(c["epochs"], 3);
+  EXPECT_EQ(c["model"]["layers"][3]["layers"][3]["type"], "dropout");
+  EXPECT_EQ(c["model"]["layers"][6]["type"], "dropout");
+}
+
+TEST(ReproduceExperiment, Registry) {
+  const auto& reg = rc::all_experiments();
+  ASSERT_EQ(reg.experiments().size(), 2u);  // only implemented experiments are registered
+  for (const auto& e : reg.experiments()) {
+    EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
+    for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
+  }
+}
+
+// ---- errors that must be raised ----
+
+TEST(ReproduceErrors, MisuseThrows) {
+  EXPECT_THROW(rc::parse_scale("huge"), std::invalid_argument);
+  EXPECT_THROW(rc::one_sample_detectable(1, 1, 0.05, 0.8), std::invalid_argument);
+  EXPECT_THROW(rc::one_sample_detectable(10, 0, 0.05, 0.8), std::invalid_argument);
+  EXPECT_THROW(rc::one_sample_detectable(10, 1, 0.05, 0.01), std::invalid_argument);
+  const std::vector<double> x{1, 2, 3}, c{1, 1, 1}, bad{1, NAN, 3};
+  EXPECT_THROW(rc::band_row("b", "h", x, 2, 1, {}, "t"), std::invalid_argument);    // empty band
+  EXPECT_THROW(rc::band_row("b", "h", c, 0, 2, {}, "t"), std::invalid_argument);    // no spread
+  EXPECT_THROW(rc::welch_row("w", "h", bad, x, +1), std::invalid_argument);         // NaN metric
+  EXPECT_THROW(rc::sha256_file("/nonexistent/file"), std::invalid_argument);
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig6.bn-shift");
+  EXPECT_THROW(rc::run_config(*e, e->arms[1], rc::Scale::Smoke, nlohmann::json{{"model", {{"layers", nlohmann::json::array()}}}}, 1),
+               std::invalid_argument);  // the arm's patch does not apply
+  rc::ExperimentRegistry r;
+  EXPECT_THROW(r.add(rc::Experiment{}), std::invalid_argument);
+}
+
+TEST(ReproduceErrors, SchemaMismatchIsRefusedAndTheStoreUntouched) {
+  const fs::path p = temp_path("schema.sqlite");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(p.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(99);", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  const std::string before = slurp(p);
+  try {
+    rc::ResultsStore::check_compatible(p.string());
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("version 1"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(rc::ResultsStore s(p.string()), std::invalid_argument);
+  EXPECT_EQ(slurp(p), before);
+  // Not a database at all.
+  const fs::path q = temp_path("text.sqlite");
+  std::ofstream(q) << "this is not a database, just text long enough to have a header of sorts........";
+  EXPECT_THROW(rc::ResultsStore::check_compatible(q.string()), std::invalid_argument);
+  fs::remove(p), fs::remove(q);
+}
