@@ -239,7 +239,8 @@ TTest paired_t(std::span<const double> d, double level) {
   r.ci_lo = r.diff - tq * r.se;
   r.ci_hi = r.diff + tq * r.se;
   r.cohen_d = r.diff / m.sd;
-  r.hedges_g = r.cohen_d * bm::tgamma_ratio(r.df / 2.0, (r.df - 1.0) / 2.0) / std::sqrt(r.df / 2.0);
+  // J(df) needs df > 1 (Gamma((df-1)/2) has a pole at df = 1): with 2 pairs g is undefined (NaN).
+  r.hedges_g = r.df > 1.0 ? r.cohen_d * bm::tgamma_ratio(r.df / 2.0, (r.df - 1.0) / 2.0) / std::sqrt(r.df / 2.0) : NAN;
   return r;
 }
 

@@ -1,0 +1,215 @@
+// regcheck reproduce as a user runs it: both experiments at smoke scale with full records and the
+// registry's expected verdicts, identical results for 1 and 2 threads, a kill -9 mid-run resumed
+// to the same final JSON as an uninterrupted run, SIGTERM's exit code, and the bad inputs that
+// must give one error line, exit code 2, no JSON file and an untouched store.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+struct CliRun {
+  int code;
+  std::string out, err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path scratch() {
+  static const fs::path d = [] {
+    fs::path p = fs::temp_directory_path() / ("regcheck-reproduce-" + std::to_string(::getpid()));
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p;
+  }();
+  return d;
+}
+
+CliRun run(const std::string& args) {
+  const fs::path d = scratch();
+  const std::string cmd = std::string(REGCHECK_BIN) + " reproduce " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+// The report without what depends on the machine or the invocation: timings, the store path,
+// the run counts (trained vs reused) and the thread count.
+nlohmann::json normalized(nlohmann::json j) {
+  if (j.is_object()) {
+    for (const char* k : {"seconds", "wall_seconds", "runs", "store", "threads"}) j.erase(k);
+    for (auto& [k, v] : j.items()) v = normalized(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) v = normalized(v);
+  }
+  return j;
+}
+
+// Starts `regcheck reproduce args` with stdout to `out`; returns its pid.
+pid_t start(const std::string& args, const fs::path& out) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    const std::string cmd = std::string("exec ") + REGCHECK_BIN + " reproduce " + args;
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits until `out` contains `text` (at most 60 s).
+bool wait_for(const fs::path& out, const std::string& text) {
+  for (int i = 0; i < 6000; ++i) {
+    if (slurp(out).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+const char* kSmall = "--claim dlbook.fig7_3.early-stopping --scale smoke --seeds 6";
+}  // namespace
+
+TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
+  const fs::path d = scratch();
+  const CliRun a = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t1.json").string());
+  ASSERT_EQ(a.code, 0) << a.out << a.err;  // every verdict as the registry expects at smoke scale
+  EXPECT_NE(a.out.find("9 planned runs (0 reused"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("Holm step-down over the 5 in-family tests of the 2 claim(s)"), std::string::npos) << a.out;
+  const nlohmann::json j = nlohmann::json::parse(slurp(d / "t1.json"));
+  EXPECT_EQ(j["scale"], "smoke");
+  EXPECT_EQ(j["family"]["size"], 5);
+  ASSERT_EQ(j["data_files"].size(), 1u);
+  EXPECT_EQ(j["data_files"][0]["sha256"].get<std::string>().size(), 64u);
+  ASSERT_EQ(j["claims"].size(), 2u);
+  for (const auto& c : j["claims"]) {
+    EXPECT_EQ(c["verdict"], c["expected"]) << c["id"];
+    for (const auto& arm : c["arms"]) {
+      EXPECT_EQ(arm["seeds"], nlohmann::json({1, 2, 3})) << c["id"];
+      EXPECT_TRUE(arm["final"].contains(c["metric"].get<std::string>())) << c["id"];
+      for (const auto& [name, curve] : arm["curves"].items()) EXPECT_FALSE(curve.empty()) << c["id"] << " " << name;
+      EXPECT_EQ(arm["config_hashes"].size(), 3u);
+    }
+    for (const auto& t : c["tests"]) {
+      EXPECT_TRUE(t.contains("verdict"));
+      if (t["in_family"].get<bool>()) {
+        EXPECT_TRUE(t["p_adjusted"].is_number()) << t["name"];
+        EXPECT_TRUE(t["detectable"].is_number()) << t["name"];
+      }
+    }
+  }
+  // Same seeds, 2 threads, another store: the same report but for timings.
+  const CliRun b = run("--scale smoke --threads 2 --store " + (d / "t2.sqlite").string() + " --json " + (d / "t2.json").string());
+  ASSERT_EQ(b.code, 0) << b.err;
+  EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t2.json"))), normalized(j));
+  // A rerun reuses every finished run and reports the same.
+  const CliRun c = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t3.json").string());
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(c.out.find("9 planned runs (9 reused"), std::string::npos) << c.out;
+  EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t3.json"))), normalized(j));
+}
+
+TEST(ReproduceCli, KilledRunResumesToTheSameReport) {
+  const fs::path d = scratch();
+  const CliRun full = run(std::string(kSmall) + " --store " + (d / "full.sqlite").string() + " --json " + (d / "full.json").string());
+  ASSERT_TRUE(full.code == 0 || full.code == 1) << full.err;
+  const pid_t pid = start(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string(),
+                          d / "killed.out");
+  ASSERT_TRUE(wait_for(d / "killed.out", "[2/6]"));
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_FALSE(fs::exists(d / "killed.json"));
+  const CliRun resumed = run(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string());
+  ASSERT_EQ(resumed.code, full.code) << resumed.err;
+  EXPECT_EQ(resumed.out.find("6 planned runs (0 reused"), std::string::npos) << resumed.out;  // some runs were kept
+  EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "killed.json"))), normalized(nlohmann::json::parse(slurp(d / "full.json"))));
+}
+
+TEST(ReproduceCli, SigtermExits143KeepingFinishedRuns) {
+  const fs::path d = scratch();
+  const pid_t pid = start(std::string(kSmall) + " --store " + (d / "term.sqlite").string(), d / "term.out");
+  ASSERT_TRUE(wait_for(d / "term.out", "[1/6]"));
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 143);
+  EXPECT_NE(slurp(d / "term.out").find("interrupted by SIGTERM"), std::string::npos);
+  const CliRun again = run(std::string(kSmall) + " --store " + (d / "term.sqlite").string() + " --list");
+  EXPECT_EQ(again.code, 0);
+}
+
+TEST(ReproduceCli, ListShowsOnlyImplementedExperiments) {
+  const CliRun r = run("--list");
+  ASSERT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("dropact.fig6.bn-shift"), std::string::npos);
+  EXPECT_NE(r.out.find("dlbook.fig7_3.early-stopping"), std::string::npos);
+  EXPECT_EQ(r.out.find("gcsr."), std::string::npos);
+}
+
+// ---- errors that must be raised: one line, exit 2, no JSON, the store untouched ----
+
+TEST(ReproduceCli, BadInputs) {
+  const fs::path d = scratch();
+  const fs::path store = d / "kept.sqlite", json = d / "bad.json";
+  const std::string one = "--claim dlbook.fig7_3.early-stopping --scale smoke";
+  ASSERT_EQ(run(one + " --seeds 2 --store " + store.string()).code, 0);
+  const std::string before = slurp(store);
+  ASSERT_FALSE(before.empty());
+  fs::path wrong = d / "wrong.sqlite";
+  {
+    // A store of another schema version, written by hand with the sqlite3 shell's SQL.
+    const std::string sql = "sqlite3 " + wrong.string() + " 'CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(7);'";
+    ASSERT_EQ(std::system(sql.c_str()), 0);
+  }
+  const std::string wrong_before = slurp(wrong);
+  const std::string s = " --store " + store.string() + " --json " + json.string();
+  const struct {
+    std::string args, names;
+  } cases[] = {
+      {"--claim nope.id" + s, "'nope.id'"},
+      {"--scale huge" + s, "'huge'"},
+      {"--source nope" + s, "'nope'"},
+      {one + " --seeds 1" + s, "--seeds"},
+      {std::string(kSmall) + " --threads 0" + s, "--threads"},
+      {std::string(kSmall) + " --store /nonexistent-dir/x.sqlite --json " + json.string(), "/nonexistent-dir"},
+      {std::string(kSmall) + " --store " + store.string() + " --json /nonexistent-dir/x.json", "/nonexistent-dir"},
+      {std::string(kSmall) + " --store " + wrong.string() + " --json " + json.string(), "schema version 7"},
+      {std::string(kSmall) + " --digits /nonexistent/digits.csv.gz" + s, "/nonexistent/digits.csv.gz"},
+      {std::string(kSmall) + " --config-dir /nonexistent" + s, "/nonexistent"},
+  };
+  for (const auto& c : cases) {
+    const CliRun r = run(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out << r.err;
+    EXPECT_EQ(lines(r.err), 1) << c.args << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.names), std::string::npos) << c.args << "\n" << r.err;
+    EXPECT_FALSE(fs::exists(json)) << c.args;
+    EXPECT_EQ(slurp(store), before) << c.args;
+    EXPECT_EQ(slurp(wrong), wrong_before) << c.args;
+  }
+}
