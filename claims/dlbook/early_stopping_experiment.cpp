@@ -72,9 +72,11 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry& r) {
   e.curves = {"test_loss", "train_loss", "test_accuracy"};
   using sim::Verdict;
   auto epochs = [](int n) { return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}}); };
-  e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs(25), Verdict::Inconclusive, 0.6};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(100), Verdict::Holds, 2.5};
-  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(150), Verdict::Holds, 3.5};
+  e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs(25), Verdict::Inconclusive, 0.4};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(100), Verdict::Holds, 3.0};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(150), Verdict::Holds, 7.0};
+  // Measured: quick val(end) - val(e*) = 0.0144 [0.0058, 0.0230] (p_holm 0.0022), paper 0.0266
+  // [0.0215, 0.0317]; argmin epoch 22 at both; smoke (25 epochs, 3 seeds) is too short to rise.
   e.finding = "Validation = the held-out half of the UCI digits (the trainer's test set); Algorithms 7.1-7.3 are not run here.";
   e.analyze = analyze;
   r.add(std::move(e));
