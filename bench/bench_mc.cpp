@@ -6,8 +6,8 @@
 //                                    moments + delta method) through sim::run_samples, 1 thread
 //   BM_ShiftRatioEstimate1e7       : 10^7 samples once, the figure bench/mc-vs-numpy compares
 // Counter "samples_per_s" is the rate (benchmark::Counter::kIsRate).
-#include "claims/dropact_estimate.hpp"
-#include "claims/dropact_kernel.hpp"
+#include "claims/dropact/mc_estimate.hpp"
+#include "claims/dropact/mc_kernel.hpp"
 #include "theory/dropact.hpp"
 
 #include <benchmark/benchmark.h>

@@ -1,10 +1,10 @@
-// Tests of the Drop-Activation theory (theory/dropact.*) and claims (claims/dropact_*.cpp):
+// Tests of the Drop-Activation theory (theory/dropact.*) and claims (claims/dropact/*.cpp):
 // every claim's verdict for a fixed seed, power self-tests, RapidCheck properties of eqs. (3)-(5)
 // and of the corrected Property 5.1 (Armadillo as the independent oracle), 50-digit reference
 // values of eqs. (15) and the dropout ratio, and, at the end, the errors misuse must raise.
 #include "claims/core/registry.hpp"
-#include "claims/dropact_checks.hpp"
-#include "claims/dropact_kernel.hpp"
+#include "claims/dropact/checks.hpp"
+#include "claims/dropact/mc_kernel.hpp"
 #include "theory/dropact.hpp"
 
 #include <armadillo>
@@ -151,7 +151,7 @@ RC_GTEST_PROP(DropactProperty, Eq5ExactExpectation, ()) {
 
 // Corrected Property 5.1 against an Armadillo oracle: E_P loss computed by Armadillo over all masks
 // equals ||W2 r_p(v) - y||^2 + ((1-p)/p) sum_j ||W2[:,j]||^2 (v_j - r_p(v_j))^2; tolerance
-// 8 (n+d+m) eps (|W2||W1||x| + |y|)^2 (1 + (1-p)/p) as in claims/dropact_penalty.cpp.
+// 8 (n+d+m) eps (|W2||W1||x| + |y|)^2 (1 + (1-p)/p) as in claims/dropact/penalty_claims.cpp.
 RC_GTEST_PROP(DropactProperty, CorrectedPenaltyMatchesArmadilloEnumeration, ()) {
   const int d = *rc::gen::inRange(1, 9), m = *rc::gen::inRange(1, 4), n = *rc::gen::inRange(1, 4);
   const double p = *rc::gen::inRange(5, 100) / 100.0;
@@ -208,7 +208,7 @@ TEST(DropactKernel, BernoulliThresholdWithin2toMinus33) {
 }
 
 // ---- closed forms vs 50-digit references (written here independently) ----
-// eq. (15): <= 28 ulp (condition-factor bound derived in claims/dropact_variance.cpp).
+// eq. (15): <= 28 ulp (condition-factor bound derived in claims/dropact/variance_claims.cpp).
 TEST(DropactReference, ShiftRatio50Digits) {
   const BigReal pi = boost::math::constants::pi<BigReal>();
   for (int k = 0; k <= 100; ++k) {

@@ -1,4 +1,4 @@
-// Tests of the gcsr theory (theory/gcsr.hpp) and claims (claims/gcsr_*_claims.cpp): every claim's
+// Tests of the gcsr theory (theory/gcsr.hpp) and claims (claims/gcsr/*_claims.cpp): every claim's
 // verdict at a fixed seed, power self-tests, properties of pi (eq. 9), the prox (eq. 10) and the
 // update (eq. 2), 50-digit reference values of the Gaussian closed forms, the MLP backward pass,
 // and at the end the errors that bad inputs must raise.

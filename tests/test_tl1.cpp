@@ -2,7 +2,7 @@
 // claims: verdicts through the registry, properties (RapidCheck), 50-digit reference values in
 // ULPs, Armadillo as the independent oracle for the group norms, and the errors that must be raised.
 #include "claims/core/registry.hpp"
-#include "claims/tl1_numerics.hpp"
+#include "claims/tl1/numerics.hpp"
 #include "theory/tl1.hpp"
 
 #include <armadillo>
@@ -135,7 +135,7 @@ TEST(Tl1Power, WrongThresholdIsCaughtByBruteForce) {
 }
 
 // ---- 50-digit reference values ----------------------------------------------------------------
-// Tolerance: the stable form's error budget, 24 (1 + kappa) ulps (see claims/tl1_prox_claims.cpp);
+// Tolerance: the stable form's error budget, 24 (1 + kappa) ulps (see claims/tl1/prox_claims.cpp);
 // kappa is the root's condition number.
 TEST(Tl1Reference, ProxAgainst50Digits) {
   for (double a : {1e-3, 0.5, 2.0, 1e4, 1e7}) {

@@ -140,7 +140,7 @@ double early_stopping_alpha(double lambda, double eta, double tau);
 
 // Eq. 7.28: alpha ~ 1/(tau eta), valid when eta lambda << 1 and lambda / alpha << 1.
 // With x = eta lambda < 1 and u = tau x: alpha_i tau eta = u / (e^{u'} - 1), u' = -tau log1p(-x),
-// so |alpha_i tau eta - 1| <= x + u / (2 (1 - x)) (derivation in claims/dlbook_noise_claims.cpp).
+// so |alpha_i tau eta - 1| <= x + u / (2 (1 - x)) (derivation in claims/dlbook/early_stopping_claims.cpp).
 // Goodfellow et al. 2016, eq. 7.28.
 double early_stopping_alpha_approx(double eta, double tau);
 double early_stopping_approx_error_bound(double lambda, double eta, double tau);

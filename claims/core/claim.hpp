@@ -1,7 +1,7 @@
 #pragma once
 // A claim of the catalog (claims/CATALOG.md) and the record of checking it.
 //
-// Each source paper registers its claims with a Registry (claims/<paper>_claims.cpp). A claim's
+// Each source paper registers its claims with a Registry (claims/<paper>/claims.cpp). A claim's
 // check returns a ClaimResult: the row `regcheck verify` prints and the JSON it writes.
 #include "sim/mean_test.hpp"
 #include "sim/monte_carlo.hpp"

@@ -52,7 +52,7 @@ class EvalRegistry {
   std::vector<EvalFunction> functions_;
 };
 
-// Each source registers its claims and closed forms; these are defined in claims/<paper>_claims.cpp.
+// Each source registers its claims and closed forms; these are defined in claims/<paper>/claims.cpp.
 void register_dropact(Registry&, EvalRegistry&);
 void register_gcsr(Registry&, EvalRegistry&);
 void register_tl1(Registry&, EvalRegistry&);

@@ -7,7 +7,7 @@
 // (the theoretical mean): variances are shift invariant, and centring avoids the cancellation of
 // E[X^2] - E[X]^2 when the mean is large. MultiWelford<4> keeps the means and the covariance.
 // Ratio g(m) = (m4 - m3^2) / (m2 - m1^2); delta method: se^2 = grad' Cov grad / n.
-#include "claims/dropact_kernel.hpp"
+#include "claims/dropact/mc_kernel.hpp"
 #include "sim/monte_carlo.hpp"
 #include "sim/welford.hpp"
 

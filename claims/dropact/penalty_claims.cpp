@@ -11,7 +11,7 @@
 //       hidden unit is negative or the columns of W2 over the negative units are orthogonal.
 //  The last step (I - D = (I - S_p)/p) is correct.
 // Corrected penalty: ((1-p)/p) sum_j ||W2[:, j]||^2 (v_j - r_p(v_j))^2 (theory/dropact.hpp).
-#include "claims/dropact_checks.hpp"
+#include "claims/dropact/checks.hpp"
 #include "theory/dropact.hpp"
 
 #include <cmath>

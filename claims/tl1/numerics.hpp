@@ -1,5 +1,5 @@
 #pragma once
-// Independent numerics for the tl1 checks (claims/tl1_*.cpp and tests/test_tl1*.cpp):
+// Independent numerics for the tl1 checks (claims/tl1/*.cpp and tests/test_tl1*.cpp):
 //  - 50-digit references (Boost.Multiprecision cpp_bin_float_50) of rho_a and of the scalar TL1
 //    prox, computed from the cubic's three trigonometric roots and a choice of the global
 //    minimizer by comparing objectives in 50 digits (nothing shared with theory/prox.hpp);

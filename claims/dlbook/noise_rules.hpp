@@ -1,6 +1,6 @@
 #pragma once
-// Exact expectation rules for the noise claims of Deep Learning 7.6 (claims/dlbook_noise_claims.cpp,
-// claims/dlbook_noise_tikhonov.cpp): E over one standardized noise coordinate z of a function,
+// Exact expectation rules for the noise claims of Deep Learning 7.6 (claims/dlbook/noise_polynomial.cpp,
+// claims/dlbook/tikhonov_{input,weight}_claims.cpp): E over one standardized noise coordinate z of a function,
 // exact for polynomials up to a stated degree (Gaussian) or for every function (a discrete law).
 #include <array>
 #include <cmath>

@@ -1,5 +1,5 @@
 // dropact.eq4.train-activation and dropact.eq5.test-activation (Section 3, eqs. 3-5).
-#include "claims/dropact_checks.hpp"
+#include "claims/dropact/checks.hpp"
 #include "theory/dropact.hpp"
 
 #include <cmath>

@@ -2,7 +2,7 @@
 // 1/2 of two independent random vectors (gcsr.eq9.random-half) and the Gaussian closed forms
 // derived in CLAIMS.md (gcsr.eq9.coherence-closed-form).
 #include "claims/core/mc_check.hpp"
-#include "claims/gcsr_checks.hpp"
+#include "claims/gcsr/checks.hpp"
 #include "sim/rng.hpp"
 #include "theory/gcsr.hpp"
 

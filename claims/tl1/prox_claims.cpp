@@ -1,7 +1,7 @@
 // Checks of the scalar TL1 claims: tl1.eq14.limits, tl1.eq36.prox, tl1.eq36.regimes
-// (claims/CATALOG.md, section "tl1"). Independent numerics: claims/tl1_numerics.hpp.
-#include "claims/tl1_checks.hpp"
-#include "claims/tl1_numerics.hpp"
+// (claims/CATALOG.md, section "tl1"). Independent numerics: claims/tl1/numerics.hpp.
+#include "claims/tl1/checks.hpp"
+#include "claims/tl1/numerics.hpp"
 #include "sim/rng.hpp"
 #include "theory/tl1.hpp"
 

@@ -1,7 +1,7 @@
 // The tl1 claims of claims/CATALOG.md (section "tl1") and the closed forms `regcheck eval`
-// exposes. The checks live in claims/tl1_prox_claims.cpp and claims/tl1_group_claims.cpp.
+// exposes. The checks live in claims/tl1/prox_claims.cpp and claims/tl1/group_claims.cpp.
 #include "claims/core/registry.hpp"
-#include "claims/tl1_checks.hpp"
+#include "claims/tl1/checks.hpp"
 #include "theory/tl1.hpp"
 
 #include <Eigen/Dense>

@@ -1,7 +1,7 @@
 #pragma once
 // The checks of the tl1 claims (claims/CATALOG.md, section "tl1"), registered by
-// claims/tl1_claims.cpp and defined in claims/tl1_prox_claims.cpp (scalar TL1: eq. 14, 36) and
-// claims/tl1_group_claims.cpp (group prox eq. 23, composition eq. 22).
+// claims/tl1/claims.cpp and defined in claims/tl1/prox_claims.cpp (scalar TL1: eq. 14, 36) and
+// claims/tl1/group_claims.cpp (group prox eq. 23, composition eq. 22).
 #include "claims/core/claim.hpp"
 
 namespace regcheck::claims::tl1 {

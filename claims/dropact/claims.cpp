@@ -1,8 +1,8 @@
 // The dropact claims of claims/CATALOG.md and their checks.
-// The checks live in claims/dropact_{activation,penalty,variance}.cpp (see claims/dropact_checks.hpp).
+// The checks live in claims/dropact/{activation,penalty,variance}_claims.cpp (see claims/dropact/checks.hpp).
 #include "claims/core/mc_check.hpp"
 #include "claims/core/registry.hpp"
-#include "claims/dropact_checks.hpp"
+#include "claims/dropact/checks.hpp"
 #include "theory/dropact.hpp"
 
 #include <fmt/format.h>

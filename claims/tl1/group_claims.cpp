@@ -1,7 +1,7 @@
 // Checks of the group claims: tl1.eq23.group-prox and tl1.eq22.composition
-// (claims/CATALOG.md, section "tl1"). Brute force: claims/tl1_numerics.hpp.
-#include "claims/tl1_checks.hpp"
-#include "claims/tl1_numerics.hpp"
+// (claims/CATALOG.md, section "tl1"). Brute force: claims/tl1/numerics.hpp.
+#include "claims/tl1/checks.hpp"
+#include "claims/tl1/numerics.hpp"
 #include "sim/rng.hpp"
 #include "theory/tl1.hpp"
 

@@ -1,7 +1,7 @@
 #pragma once
 // The checks of the gcsr claims (claims/CATALOG.md, section "gcsr"), one file per group:
-// gcsr_update_claims.cpp (eq. 2), gcsr_coherence_claims.cpp (eq. 9), gcsr_prox_claims.cpp
-// (eq. 10), gcsr_suppression_claims.cpp (sec. 2.2). Registered in gcsr_claims.cpp.
+// update_claims.cpp (eq. 2), coherence_claims.cpp (eq. 9), prox_claims.cpp
+// (eq. 10), suppression_claims.cpp (sec. 2.2). Registered in claims.cpp.
 #include "claims/core/claim.hpp"
 
 #include <fmt/format.h>

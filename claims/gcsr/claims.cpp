@@ -1,8 +1,8 @@
 // The gcsr claims of claims/CATALOG.md (analytic table) and the gcsr closed forms of
-// `regcheck eval`. The checks live in claims/gcsr_*_claims.cpp (see claims/gcsr_checks.hpp).
+// `regcheck eval`. The checks live in claims/gcsr/*_claims.cpp (see claims/gcsr/checks.hpp).
 #include "claims/core/mc_check.hpp"
 #include "claims/core/registry.hpp"
-#include "claims/gcsr_checks.hpp"
+#include "claims/gcsr/checks.hpp"
 #include "theory/gcsr.hpp"
 #include "theory/prox.hpp"
 

@@ -1,7 +1,7 @@
 // Section 5.2 / Property 5.2: dropact.prop5_2.mean, .shift-ratio, .range, and the dropout
 // comparator dropact.sec5_2.vs-dropout.
-#include "claims/dropact_checks.hpp"
-#include "claims/dropact_reference.hpp"
+#include "claims/dropact/checks.hpp"
+#include "claims/dropact/reference.hpp"
 #include "theory/dropact.hpp"
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>

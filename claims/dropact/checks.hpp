@@ -1,10 +1,10 @@
 #pragma once
 // Internal to the dropact claims: the check functions (one per claim, defined in
-// claims/dropact_{activation,penalty,variance}.cpp and registered in claims/dropact_claims.cpp)
+// claims/dropact/{activation,penalty,variance}_claims.cpp and registered in claims/dropact/claims.cpp)
 // and the Monte Carlo helpers they share.
 #include "claims/core/claim.hpp"
 #include "claims/core/mc_check.hpp"
-#include "claims/dropact_estimate.hpp"
+#include "claims/dropact/mc_estimate.hpp"
 
 #include <fmt/format.h>
 
@@ -35,7 +35,7 @@ inline constexpr int kVsDropoutMcTests = 4;    // dropout at 3 p + Drop-Activati
 inline constexpr double kEps = std::numeric_limits<double>::epsilon();
 
 // A shift-ratio Monte Carlo test: estimate Var(X_test)/Var(X_train) by the delta method
-// (claims/dropact_estimate.hpp), test it against `theory` at ctx.alpha_per_test (normal
+// (claims/dropact/mc_estimate.hpp), test it against `theory` at ctx.alpha_per_test (normal
 // reference), then the power self-test on an independent stream against theory + delta.
 struct RatioCheckSpec {
   std::string name;

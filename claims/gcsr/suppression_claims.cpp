@@ -16,7 +16,7 @@
 //
 // Scales are powers of two, so s W is exact in floating point and the forward/backward passes of
 // the scaled net are the unscaled ones times exact powers of two, up to the rounding of R(s).
-#include "claims/gcsr_checks.hpp"
+#include "claims/gcsr/checks.hpp"
 #include "sim/rng.hpp"
 #include "theory/gcsr.hpp"
 

@@ -1,6 +1,6 @@
 // gcsr.eq2.update: the gradient-descent step of eq. (2) with the L2 and L1 penalty gradients,
 // checked against central differences of the penalized objective on random instances.
-#include "claims/gcsr_checks.hpp"
+#include "claims/gcsr/checks.hpp"
 #include "sim/rng.hpp"
 #include "theory/gcsr.hpp"
 

@@ -1,7 +1,7 @@
 // gcsr.eq10.l1-prox: the prox of z|.| (z = alpha lambda) is soft thresholding S(a, z) (eq. 10).
 // Checked against brute-force global minimization of f(x) = (x - a)^2 / 2 + z |x| (comparing
 // objective values so ties survive) and by the optimality condition 0 in x - a + z d|x|.
-#include "claims/gcsr_checks.hpp"
+#include "claims/gcsr/checks.hpp"
 #include "sim/rng.hpp"
 #include "theory/prox.hpp"
 
