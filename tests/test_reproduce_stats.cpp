@@ -283,6 +283,21 @@ TEST(ReproduceExperiment, Registry) {
   }
 }
 
+TEST(ReproduceExperiment, AnalysisThatThrowsIsError) {
+  rc::Experiment e;
+  e.id = "x.throws", e.arms = {{"a", "", nlohmann::json::array()}};
+  e.analyze = [](const rc::ExperimentRuns& r) {
+    return std::vector<rc::TestRow>{rc::paired_row("p", "h", r.finals("a", "m"), +1)};  // zero spread: paired t undefined
+  };
+  rc::ExperimentRuns runs{&e, {{record(1, 0.5), record(2, 0.5)}}};
+  for (auto& rr : runs.by_arm[0]) rr.final["m"] = 1.0;
+  const auto reports = rc::analyze_claims({runs}, rc::Scale::Smoke, 0.05);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].verdict, Verdict::Error);
+  EXPECT_NE(reports[0].rows.at(0).detail.find("zero variance"), std::string::npos) << reports[0].rows.at(0).detail;
+  EXPECT_EQ(rc::family_size(reports), 0u);
+}
+
 // ---- errors that must be raised ----
 
 TEST(ReproduceErrors, MisuseThrows) {

@@ -131,14 +131,25 @@ std::vector<ClaimReport> analyze_claims(const std::vector<ExperimentRuns>& runs,
     ClaimReport c;
     c.experiment = r.experiment;
     c.expected = r.experiment->plan(s).expected;
-    c.rows = r.experiment->analyze(r);
+    try {
+      c.rows = r.experiment->analyze(r);
+    } catch (const std::exception& ex) {  // e.g. zero spread over seeds: no test is defined
+      TestRow e = descriptive_row("analysis", "the claim's tests could be computed");
+      e.verdict = Verdict::Error;
+      e.detail = ex.what();
+      c.rows = {e};
+    }
     out.push_back(std::move(c));
   }
   std::vector<TestRow*> all;
   for (ClaimReport& c : out)
     for (TestRow& row : c.rows) all.push_back(&row);
   decide_rows(all, alpha);
-  for (ClaimReport& c : out) c.verdict = combine(c.rows);
+  for (ClaimReport& c : out) {
+    c.verdict = combine(c.rows);
+    for (const TestRow& row : c.rows)
+      if (row.verdict == Verdict::Error) c.verdict = Verdict::Error;
+  }
   return out;
 }
 

@@ -112,7 +112,8 @@ struct ClaimReport {
 
 // Runs every experiment's analysis, applies Holm over the in-family rows of ALL the claims
 // given (the family of this run), sets each row's detectable effect at Holm's first-step level
-// alpha / m with power 0.8, decides rows and claims.
+// alpha / m with power 0.8, decides rows and claims. An analysis that throws (e.g. a metric with
+// zero spread over the seeds, for which no t test is defined) makes that claim ERROR with the message.
 std::vector<ClaimReport> analyze_claims(const std::vector<ExperimentRuns>& runs, Scale s, double alpha);
 // Number of in-family rows over the reports (the size of Holm's family).
 std::size_t family_size(const std::vector<ClaimReport>& reports);
