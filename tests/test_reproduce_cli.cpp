@@ -56,10 +56,10 @@ int lines(const std::string& s) {
 }
 
 // The report without what depends on the machine or the invocation: timings, the store path,
-// the run counts (trained vs reused) and the thread count.
+// the run counts (trained vs reused), the thread count and --fresh.
 nlohmann::json normalized(nlohmann::json j) {
   if (j.is_object()) {
-    for (const char* k : {"seconds", "wall_seconds", "runs", "store", "threads"}) j.erase(k);
+    for (const char* k : {"seconds", "wall_seconds", "runs", "store", "threads", "fresh"}) j.erase(k);
     for (auto& [k, v] : j.items()) v = normalized(v);
   } else if (j.is_array()) {
     for (auto& v : j) v = normalized(v);
@@ -130,6 +130,11 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   ASSERT_EQ(c.code, 0) << c.err;
   EXPECT_NE(c.out.find("9 planned runs (9 reused"), std::string::npos) << c.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t3.json"))), normalized(j));
+  // --fresh ignores the stored runs and trains them again, to the same report.
+  const CliRun f = run("--scale smoke --fresh --store " + (d / "t1.sqlite").string() + " --json " + (d / "t4.json").string());
+  ASSERT_EQ(f.code, 0) << f.err;
+  EXPECT_NE(f.out.find("9 planned runs (0 reused"), std::string::npos) << f.out;
+  EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t4.json"))), normalized(j));
 }
 
 TEST(ReproduceCli, KilledRunResumesToTheSameReport) {

@@ -161,6 +161,18 @@ TEST(ReproduceStats, DetectableAndTostAgainstScipy) {
   EXPECT_NEAR(*r.measured, 5.945 / 6, 4e-16);
 }
 
+TEST(ReproduceStats, PairedTWithTwoPairs) {
+  // --seeds 2 gives paired rows of 2 differences. d = {1, 3}: mean 2, sd sqrt(2), se 1, t = 2,
+  // df = 1 (by hand); Hedges' J(df) is undefined at df = 1 (Gamma(0)), so g is NaN, not an error.
+  const std::vector<double> d{1, 3};
+  const auto t = regcheck::sim::stats::paired_t(d, 0.95);
+  EXPECT_EQ(t.t, 2);
+  EXPECT_EQ(t.df, 1);
+  EXPECT_TRUE(std::isnan(t.hedges_g));
+  // Two-sided p of t = 2 with 1 df: 1 - 2 atan(2) / pi = 0.29516723530086653 (Cauchy cdf, exact).
+  EXPECT_NEAR(t.p_value, 1 - 2 * std::atan(2.0) / M_PI, 8 * 2.2e-16);
+}
+
 TEST(ReproduceStats, SummaryOfConstantValuesIsDegenerate) {
   const std::vector<double> x{0.25, 0.25, 0.25};
   const rc::MetricSummary s = rc::summarize_metric(x);
