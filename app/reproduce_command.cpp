@@ -263,11 +263,15 @@ int run_reproduce(const ReproduceOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0;
   double work_done = 0;  // in estimated seconds
+  auto last_draw = start - std::chrono::seconds(1);
   for (Planned& p : plan) {
     if (p.stored) continue;
     const double per_run = p.exp->plan(scale).seconds_per_run;
     auto bar = [&](int epoch, int epochs) {
       if (!tty) return;
+      const auto now = std::chrono::steady_clock::now();  // redraw at most 5 times a second
+      if (now - last_draw < std::chrono::milliseconds(200) && epoch != epochs) return;
+      last_draw = now;
       const double frac = (work_done + per_run * epoch / epochs) / std::max(estimate, 1e-9);
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const int width = 30, fill = static_cast<int>(std::clamp(frac, 0.0, 1.0) * width);
