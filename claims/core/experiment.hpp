@@ -5,7 +5,7 @@
 // paper's qualitative claim as stated hypothesis tests (claims/core/experiment_stats.hpp).
 //
 // Adding an experiment is one file claims/<source>/<name>_experiment.cpp defining
-// `void register_<...>(ExperimentRegistry&)` plus one line in claims/experiments.cpp.
+// `void register_<...>(ExperimentRegistry&)` plus its declaration and call in claims/experiments.cpp.
 #include "claims/core/experiment_stats.hpp"
 #include "sim/mean_test.hpp"
 
