@@ -3,6 +3,8 @@
 #include "theory/dropact.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/cli_harness.hpp"
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -20,36 +22,11 @@
 namespace fs = std::filesystem;
 
 namespace {
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch() {
-  fs::path d = fs::temp_directory_path() / ("regcheck-cli-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
-CliRun run(const std::string& args) {
-  const fs::path d = scratch();
-  const std::string cmd = std::string(REGCHECK_BIN) + " " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
-}
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
+using regcheck::test::CliRun;
+using regcheck::test::lines;
+using regcheck::test::run;
+using regcheck::test::scratch;
+using regcheck::test::slurp;
 
 // Every number under "estimate", "ci_lo", "ci_hi" of every claim and check, in order.
 std::vector<nlohmann::json> estimates(const nlohmann::json& doc) {

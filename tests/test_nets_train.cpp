@@ -7,6 +7,8 @@
 #include "nets/train/trainer.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/cli_harness.hpp"
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -79,38 +81,13 @@ void expect_error(const json& j, const std::string& prefix) {
   EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
 }
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using regcheck::test::CliRun;
+using regcheck::test::lines;
+using regcheck::test::scratch;
+using regcheck::test::slurp;
+using regcheck::test::write;
 
-fs::path scratch() {
-  fs::path d = fs::temp_directory_path() / ("regcheck-train-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path write(const std::string& name, const std::string& text) {
-  const fs::path p = scratch() / name;
-  std::ofstream(p) << text;
-  return p;
-}
-
-CliRun cli(const std::string& args) {
-  const fs::path d = scratch();
-  const std::string cmd = std::string(REGCHECK_BIN) + " train " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
-}
-
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+CliRun cli(const std::string& args) { return regcheck::test::run("train " + args); }
 
 }  // namespace
 

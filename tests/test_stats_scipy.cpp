@@ -7,6 +7,8 @@
 #include "sim/stats/tests.hpp"
 
 #include <gtest/gtest.h>
+
+#include "tests/support/cli_harness.hpp"
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -50,32 +52,11 @@ std::pair<std::vector<double>, std::vector<double>> two(const json& a, const jso
   return {std::vector<double>(c.x.begin(), c.x.begin() + static_cast<long>(na)), std::vector<double>(c.x.begin() + static_cast<long>(na), c.x.end())};
 }
 
-struct CliRun {
-  int code;
-  std::string out, err;
-};
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-fs::path scratch() {
-  fs::path d = fs::temp_directory_path() / ("regcheck-stats-" + std::to_string(::getpid()));
-  fs::create_directories(d);
-  return d;
-}
-fs::path write(const std::string& name, const std::string& text) {
-  const fs::path p = scratch() / name;
-  std::ofstream(p) << text;
-  return p;
-}
-CliRun run(const std::string& args) {
-  const fs::path d = scratch();
-  const std::string cmd = "OMP_WAIT_POLICY=passive " + std::string(REGCHECK_BIN) + " " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
-}
+using regcheck::test::CliRun;
+using regcheck::test::run;
+using regcheck::test::scratch;
+using regcheck::test::slurp;
+using regcheck::test::write;
 
 }  // namespace
 
