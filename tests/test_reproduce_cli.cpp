@@ -2,6 +2,8 @@
 // registry's expected verdicts, identical results for 1 and 2 threads, a kill -9 mid-run resumed
 // to the same final JSON as an uninterrupted run, SIGTERM's exit code, and the bad inputs that
 // must give one error line, exit code 2, no JSON file and an untouched store.
+#include "tests/support/cli_harness.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -20,40 +22,12 @@
 namespace fs = std::filesystem;
 
 namespace {
-struct CliRun {
-  int code;
-  std::string out, err;
-};
+using regcheck::test::CliRun;
+using regcheck::test::lines;
+using regcheck::test::scratch;
+using regcheck::test::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path scratch() {
-  static const fs::path d = [] {
-    fs::path p = fs::temp_directory_path() / ("regcheck-reproduce-" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    fs::create_directories(p);
-    return p;
-  }();
-  return d;
-}
-
-CliRun run(const std::string& args) {
-  const fs::path d = scratch();
-  const std::string cmd = std::string(REGCHECK_BIN) + " reproduce " + args + " > " + (d / "out").string() + " 2> " + (d / "err").string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "out"), slurp(d / "err")};
-}
-
-int lines(const std::string& s) {
-  int n = 0;
-  for (char c : s) n += c == '\n';
-  return n;
-}
+CliRun run(const std::string& args) { return regcheck::test::run("reproduce " + args); }
 
 // The report without what depends on the machine or the invocation: timings, the store path,
 // the run counts (trained vs reused), the thread count and --fresh.
