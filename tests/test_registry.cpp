@@ -2,6 +2,7 @@
 // of the catalog is registered with the same statement, method and expected verdict, every
 // registered claim is in the catalog, the 15 empirical IDs are catalogued, and nothing in the
 // repository points outside it.
+#include "claims/core/experiment.hpp"
 #include "claims/core/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -115,8 +116,15 @@ TEST(Catalog, TheFifteenEmpiricalClaimsAreCatalogued) {
     if (!e.empirical) continue;
     got.insert(id);
     EXPECT_TRUE(e.fields.count("Source") && e.fields.count("Claim") && e.fields.count("Reproduce")) << id;
+    // "Status: implemented" exactly for the experiments `regcheck reproduce` registers.
+    const bool implemented = e.fields.count("Status") && e.fields.at("Status").rfind("implemented", 0) == 0;
+    EXPECT_EQ(implemented, all_experiments().find(id) != nullptr) << id << ": catalog status and experiment registry disagree";
+    if (implemented) {
+      EXPECT_TRUE(e.fields.count("Expected")) << id << ": an implemented experiment states its expected verdicts";
+    }
   }
   EXPECT_EQ(got, expected);
+  for (const Experiment& x : all_experiments().experiments()) EXPECT_TRUE(got.count(x.id)) << "experiment not in the catalog: " << x.id;
 }
 
 // Users see only the repository: no file in it may read or cite a path outside it.
