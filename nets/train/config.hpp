@@ -107,9 +107,19 @@ struct VarianceProbeSpec {
   long examples = 512;
 };
 
+// After the last epoch: weight-scaling inference (eval mode; the dropout layers are inverted, so
+// eval mode is the rule of Deep Learning sec. 7.12 with the weights scaled by the retain
+// probability) against Monte Carlo averages over sampled sub-networks (train-mode masks), on the
+// first `examples` test examples. Needs a classifier with a dropout layer and no batch norm.
+struct DropoutInferenceSpec {
+  std::vector<long> samples;  // increasing sample counts (prefixes of one draw); empty = no probe
+  long examples = 512;
+};
+
 struct TrainConfig {
   ModelSpec model;
   VarianceProbeSpec variance_probe;
+  DropoutInferenceSpec dropout_inference;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;
