@@ -343,7 +343,7 @@ TEST(NetsTrain, VarianceProbeMeasuresTheTrainEvalShift) {
 // net, so every gap is exactly 0 (bias2 = 0, logit variance 0, TV 0, equal accuracies; the
 // relative bias is undefined: null). (2) For nets without hidden nonlinearities (softmax
 // regression, and two stacked dense layers) the mean logits over masks equal the weight-scaled
-// ones (Deep Learning sec. 7.12, eq. 7.30 ff.), so bias2_rel, an unbiased estimate of the squared
+// ones (Deep Learning sec. 7.11, eq. 7.30 ff.), so bias2_rel, an unbiased estimate of the squared
 // bias over one sub-network's logit variance, has mean 0; its Monte Carlo sd at N = 1000 over
 // 200 x 3 logits is about sqrt(2) / N / sqrt(600) = 6e-5 (correlated classes make it larger), so
 // |bias2_rel| < 1e-3 (>= 15 sd) has a negligible false-failure rate; the seed is fixed anyway.

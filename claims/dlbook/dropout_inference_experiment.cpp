@@ -1,4 +1,4 @@
-// dlbook.7_11.inference (Deep Learning, sec. 7.12, eq. 7.30 ff.): weight scaling inference
+// dlbook.7_11.inference (Deep Learning, sec. 7.11, eq. 7.30 ff.): weight scaling inference
 // against Monte Carlo averaging over sampled sub-networks, dropout with retain probability 1/2.
 // The book states (a) for softmax regression the renormalized geometric mean over all masks
 // equals weight scaling exactly, (b) for deep models with nonlinearities it is only an

@@ -108,7 +108,7 @@ struct VarianceProbeSpec {
 };
 
 // After the last epoch: weight-scaling inference (eval mode; the dropout layers are inverted, so
-// eval mode is the rule of Deep Learning sec. 7.12 with the weights scaled by the retain
+// eval mode is the rule of Deep Learning sec. 7.11 with the weights scaled by the retain
 // probability) against Monte Carlo averages over sampled sub-networks (train-mode masks), on the
 // first `examples` test examples. Needs a classifier with a dropout layer and no batch norm.
 struct DropoutInferenceSpec {

@@ -182,7 +182,7 @@ void Trainer::probe_variance(EpochMetrics& m) {
 }
 
 // Weight-scaling inference against Monte Carlo averages over sampled sub-networks (Deep Learning
-// sec. 7.12, eq. 7.30), on the first `examples` test examples, after the last epoch:
+// sec. 7.11, eq. 7.30), on the first `examples` test examples, after the last epoch:
 //   ws            eval mode (inverted dropout: the weight scaling rule), p_ws = softmax(z_ws);
 //   geometric     the renormalized geometric mean of the N sub-networks' softmax outputs, which is
 //                 softmax(mean_s z_s) (log softmax(z) = z - logsumexp(z); the second term cancels);
