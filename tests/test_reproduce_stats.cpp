@@ -19,6 +19,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace rc = regcheck::claims;
@@ -276,10 +277,67 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 2u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 3u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
+  }
+}
+
+// dlbook.7_11.inference's analysis on hand-made finals: it tests at the largest N present (1000,
+// not 20), the band row's mean is (1e-5 - 1e-5 + 2e-5) / 3 = 6.6667e-6, the MLP's one-sample t on
+// {0.003, 0.004, 0.005} has mean 0.004, sd 0.001, t = 0.004 / (0.001 / sqrt(3)) = 6.92820 (hand
+// computed); accuracy gaps are ws - geo (0.95 - 0.94 = 0.01 at every seed).
+TEST(ReproduceExperiment, DropoutInferenceAnalysis) {
+  const rc::Experiment* e = rc::all_experiments().find("dlbook.7_11.inference");
+  ASSERT_NE(e, nullptr);
+  auto runs_with = [&](bool probe) {
+    rc::ExperimentRuns runs{e, {{}, {}}};
+    const double mlp[] = {0.003, 0.004, 0.005}, sr[] = {1e-5, -1e-5, 2e-5};
+    for (int a = 0; a < 2; ++a)
+      for (int i = 0; i < 3; ++i) {
+        rc::RunRecord r;
+        r.arm = e->arms[static_cast<std::size_t>(a)].name, r.seed = static_cast<std::uint64_t>(i + 1);
+        r.final = {{"test_loss", 0.1}};
+        if (probe)
+          for (const char* n : {"20", "1000"}) {
+            const std::string k = n, p = "dropout_inference.";
+            r.final[p + "bias2_rel_" + k] = k == "20" ? 5.0 : (a == 0 ? mlp[i] : sr[i]);
+            r.final[p + "geo_accuracy_" + k] = 0.94, r.final[p + "arith_accuracy_" + k] = 0.93;
+            r.final[p + "geo_tv_" + k] = 0.01 * (i + 1), r.final[p + "arith_tv_" + k] = 0.1 * (i + 1);
+            r.final[p + "ws_accuracy"] = 0.95;
+          }
+        runs.by_arm[static_cast<std::size_t>(a)].push_back(r);
+      }
+    return runs;
+  };
+  ASSERT_EQ(e->arms[0].name, "mlp");
+  const std::vector<rc::TestRow> rows = e->analyze(runs_with(true));
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name, "softmax regression: bias2_rel(1000) ~ 0");
+  EXPECT_EQ(rows[0].kind, "band");
+  const double eps = std::numeric_limits<double>::epsilon();
+  EXPECT_NEAR(*rows[0].measured, 2e-5 / 3, 16 * eps * 2e-5);  // three additions and a division of values <= 2e-5
+  EXPECT_EQ(*rows[0].band_lo, -1e-3);
+  EXPECT_EQ(*rows[0].band_hi, 1e-3);
+  EXPECT_EQ(rows[1].name, "mlp: bias2_rel(1000) > 0");
+  EXPECT_NEAR(*rows[1].effect, 0.004, 16 * eps * 0.005);  // sums and a division of values <= 0.005
+  // 4 sqrt(3); the sd of {0.003, 0.004, 0.005} is computed from differences of rounded inputs
+  // (relative error ~1e-13 from 0.001 = 0.004 - 0.003 cancelling 2 digits), so 1e-10 relative.
+  EXPECT_NEAR(*rows[1].statistic, 6.928203230275509, 1e-10 * 6.93);
+  for (const rc::TestRow& r : rows) {
+    if (r.kind != "descriptive") continue;
+    EXPECT_FALSE(r.in_family) << r.name;
+    if (r.name == "mlp: acc(ws) - acc(geo, 1000)") {
+      EXPECT_NEAR(*r.measured, 0.01, 8 * eps * 1.0);  // 0.95 - 0.94 rounds within an ulp of 1
+    }
+  }
+  // Runs without the probe's metrics: the analysis throws, naming the run.
+  try {
+    e->analyze(runs_with(false));
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("arm 'mlp' seed 1 has no dropout_inference metrics"), std::string::npos) << ex.what();
   }
 }
 
