@@ -381,6 +381,34 @@ TEST(NetsTrain, DropoutInferenceProbeExactCases) {
   }
 }
 
+// bootstrap + predictions (bagging): a member trains on n draws with replacement (same size, a
+// different training loss per member, the same history for the same member); predictions holds
+// the eval-mode output and the target of each of the first `examples` test examples, the targets
+// being the data set's own.
+TEST(NetsTrain, BootstrapMembersAndPredictions) {
+  auto run = [](long member) {
+    json j = json::parse(R"({
+      "model": {"input": [3], "layers": [{"type": "dense", "out": 8}, {"type": "relu"}, {"type": "dense", "out": 1}]},
+      "data": {"kind": "teacher", "n": 50, "test_n": 20, "in": 3, "hidden": [4], "out": 1, "noise_sd": 0.1},
+      "optimizer": {"type": "adam", "lr": 0.01}, "predictions": {"examples": 30},
+      "epochs": 2, "batch_size": 16, "seed": 5, "threads": 1})");
+    if (member >= 0) j["bootstrap"] = {{"member", member}};
+    Trainer t(parse_config(j));
+    t.run();
+    EXPECT_EQ(t.data().train.size(), 50);
+    const json h = history_json(t, false);
+    const json& p = h.at("epochs")[1].at("predictions");
+    EXPECT_EQ(p.at("output").size(), 20u);  // min(examples, test set)
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(p.at("target").at(std::to_string(i)).get<double>(), static_cast<double>(t.data().test.y(i, 0)));
+    EXPECT_FALSE(h.at("epochs")[0].contains("predictions"));
+    return h;
+  };
+  const json plain = run(-1), m0 = run(0), m0_again = run(0), m1 = run(1);
+  EXPECT_EQ(m0, m0_again);
+  EXPECT_NE(m0.at("epochs")[1].at("train_loss"), m1.at("epochs")[1].at("train_loss"));
+  EXPECT_NE(m0.at("epochs")[1].at("train_loss"), plain.at("epochs")[1].at("train_loss"));
+}
+
 TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   const json ok = separable_config();
   auto with = [&](const std::function<void(json&)>& f) {
@@ -414,6 +442,11 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   expect_error(with([](json& j) { j["variance_probe"] = {{"examples", 100}}; }), "variance_probe.layer: missing");
   expect_error(with([](json& j) { j["variance_probe"] = {{"layer", 0}, {"examples", 1}}; }), "variance_probe.examples: value 1 is out of range");
   expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {20}}}; }), "dropout_inference: the model has no dropout layer");
+  expect_error(with([](json& j) { j["predictions"] = {{"examples", 10}}; }), "predictions: needs a regression with one output");
+  expect_error(with([](json& j) { j["predictions"] = {{"examples", 0}}; }), "predictions.examples: value 0 is out of range (allowed: 1..1000000)");
+  expect_error(with([](json& j) { j["predictions"] = json::object(); }), "predictions.examples: missing");
+  expect_error(with([](json& j) { j["bootstrap"] = json::object(); }), "bootstrap.member: missing");
+  expect_error(with([](json& j) { j["bootstrap"] = {{"member", -2}}; }), "bootstrap.member: value -2 is out of range (allowed: 0..1000000)");
   expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {100, 20}}}; }),
                "dropout_inference.samples[1]: 20 does not exceed the previous count (allowed: increasing)");
   expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {1}}}; }), "dropout_inference.samples[0]: value 1 is out of range (allowed: 2..100000)");

@@ -381,6 +381,18 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     c.variance_probe.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
     v.done();
   }
+  if (o.has("predictions")) {
+    Obj v(o.at("predictions"), "predictions");
+    c.predictions.examples = v.integer("examples", 0, 1, 1000000, "1..1000000");
+    if (c.predictions.examples == 0) field_error("predictions.examples", "missing (required)");
+    v.done();
+  }
+  if (o.has("bootstrap")) {
+    Obj v(o.at("bootstrap"), "bootstrap");
+    c.bootstrap_member = v.integer("member", -1, 0, 1000000, "0..1000000");
+    if (c.bootstrap_member < 0) field_error("bootstrap.member", "missing (required)");
+    v.done();
+  }
   if (o.has("dropout_inference")) {
     Obj v(o.at("dropout_inference"), "dropout_inference");
     const nlohmann::json& s = v.at("samples");

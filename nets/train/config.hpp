@@ -116,8 +116,18 @@ struct DropoutInferenceSpec {
   long examples = 512;
 };
 
+// After the last epoch: the eval-mode outputs and targets of the first `examples` test examples
+// of a one-output regression (per example, for analyses across runs such as bagging).
+struct PredictionsSpec {
+  long examples = 0;  // 0 = no probe
+};
+
 struct TrainConfig {
   ModelSpec model;
+  PredictionsSpec predictions;
+  // >= 0: train on a bootstrap resample of the training set (n draws with replacement from
+  // sim::Stream(seed, stream_id("nets/data/bootstrap"), member)); -1 = the training set as loaded.
+  long bootstrap_member = -1;
   VarianceProbeSpec variance_probe;
   DropoutInferenceSpec dropout_inference;
   DataSpec data;

@@ -4,6 +4,7 @@
 #include "nets/data/split.hpp"
 #include "nets/loss.hpp"
 #include "nets/train/json_reader.hpp"
+#include "sim/rng.hpp"
 
 #include <omp.h>
 
@@ -72,6 +73,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
     j["variance_probe"] = {{"var_train", tr}, {"var_eval", ev}, {"shift_ratio_mean", num_or_null(m.probe_shift_ratio)}};
   }
   if (!m.dropout_inference.is_null()) j["dropout_inference"] = m.dropout_inference;
+  if (!m.predictions.is_null()) j["predictions"] = m.predictions;
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
@@ -86,6 +88,20 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
   threads_ = cfg_.threads > 0 ? cfg_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   omp_set_num_threads(threads_);
   data_ = load_data(cfg_.data, cfg_.seed);
+  if (cfg_.bootstrap_member >= 0) {  // bagging (Deep Learning sec. 7.10): n draws with replacement
+    const Dataset& d = data_.train;
+    sim::Stream s(cfg_.seed, sim::stream_id("nets/data/bootstrap"), static_cast<std::uint64_t>(cfg_.bootstrap_member));
+    std::vector<Eigen::Index> idx(static_cast<std::size_t>(d.size()));
+    for (auto& i : idx) i = static_cast<Eigen::Index>(s.below(static_cast<std::uint64_t>(d.size())));
+    Dataset b = d;
+    Act<float> x, y;
+    std::vector<int> l;
+    gather(d, idx, 0, idx.size(), x, y, l);
+    b.x = x;
+    if (!d.labels.empty()) b.labels = l;
+    else b.y = y;
+    data_.train = std::move(b);
+  }
   model_ = build_model(cfg_.model, cfg_.seed);
   loss_ = check_model_fits_data(cfg_.model, *model_, data_, cfg_.loss);
   params_ = model_->params();
@@ -127,6 +143,11 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
       field_error(rs.path + ".mu", fmt::format("{} values but the regularizer acts on {} weight layers (allowed: 1 value or one per layer)",
                                                o.mu.size(), layers.size()));
     regs_.push_back({rs.path, regularize::Regularizer<float>(o), std::move(ps)});
+  }
+  if (cfg_.predictions.examples > 0) {
+    if (loss_ != LossKind::MeanSquaredError || data_.train.y.cols() != 1)
+      field_error("predictions", "needs a regression with one output (mse loss, one target)");
+    if (data_.test.size() == 0) field_error("predictions", "needs a test set");
   }
   if (!cfg_.dropout_inference.samples.empty()) {
     bool dropout = false;
@@ -262,6 +283,24 @@ void Trainer::probe_dropout_inference(EpochMetrics& m) {
   m.dropout_inference = j;
 }
 
+// Eval-mode outputs and targets of the first `examples` test examples (one-output regression).
+void Trainer::probe_predictions(EpochMetrics& m) {
+  const Dataset& ds = data_.test;
+  const std::size_t n = static_cast<std::size_t>(std::min<Eigen::Index>(cfg_.predictions.examples, ds.size()));
+  std::vector<Eigen::Index> idx(n);
+  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
+  Act<float> xp, yp;
+  std::vector<int> lp;
+  gather(ds, idx, 0, n, xp, yp, lp);
+  const Act<float>& z = model_->forward(xp, {.train = false, .seed = cfg_.seed, .step = step_});
+  nlohmann::json out = nlohmann::json::object(), tgt = nlohmann::json::object();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    out[std::to_string(i)] = static_cast<double>(z(r, 0)), tgt[std::to_string(i)] = static_cast<double>(yp(r, 0));
+  }
+  m.predictions = {{"output", out}, {"target", tgt}};
+}
+
 std::pair<double, double> Trainer::evaluate(const Dataset& ds) {
   omp_set_num_threads(threads_);
   if (ds.size() == 0) return {NAN, NAN};
@@ -352,6 +391,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   m.cost = network_cost(*model_);
   if (cfg_.variance_probe.layer >= 0) probe_variance(m);
   if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);
+  if (cfg_.predictions.examples > 0 && m.epoch == cfg_.epochs) probe_predictions(m);
   history_.push_back(std::move(m));
   return history_.back();
 }

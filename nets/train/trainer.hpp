@@ -47,6 +47,8 @@ struct EpochMetrics {
   double probe_shift_ratio = NAN;
   // dropout_inference (last epoch only; null otherwise): see Trainer::probe_dropout_inference.
   nlohmann::json dropout_inference;
+  // predictions (last epoch only; null otherwise): {"output": {"0": y_0, ...}, "target": {...}}.
+  nlohmann::json predictions;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -95,6 +97,7 @@ class Trainer {
   void optimizer_step();
   void probe_variance(EpochMetrics& m);
   void probe_dropout_inference(EpochMetrics& m);
+  void probe_predictions(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
 
   TrainConfig cfg_;
