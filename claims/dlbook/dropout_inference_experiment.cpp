@@ -116,7 +116,7 @@ void register_dlbook_7_11_inference(ExperimentRegistry& r) {
   e.plans[static_cast<int>(Scale::Quick)] = {10, plan(30, "[20, 100, 1000]", 899), Verdict::Holds, 5.2};
   e.plans[static_cast<int>(Scale::Paper)] = {20, plan(30, "[20, 100, 1000]", 899), Verdict::Holds, 4.7};
   // Measured (seeds 1..n, 2 shared cores at load ~2.5-3.8): smoke 1.8 s, HOLDS in the 7-test family of the three
-  // implemented IDs (MLP row p 0.0055 with 3 seeds: a family of 10 or more would make smoke INCONCLUSIVE);
+  // implemented IDs (MLP row p 0.0055 with 3 seeds; p_holm 0.039 in the 9-test family with dlbook.7_10.bagging);
   // quick 104 s: softmax regression 1.7e-6 [-8.1e-6, 1.16e-5] (p_holm 3e-18), MLP 0.0040 [0.0030, 0.0050] (p_holm 4e-6);
   // paper (20 seeds, same design) 188 s: -2.2e-6 [-1.17e-5, 7.4e-6] (p_holm 9e-34), MLP 0.0035 [0.0030, 0.0040] (p_holm 9e-12).
   e.finding = "UCI digits instead of MNIST; inverted dropout, so eval mode is the weight scaling rule. Weight scaling is exact for "
