@@ -12,10 +12,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -314,6 +316,76 @@ TEST(NetsTrain, VarianceProbeMeasuresTheTrainEvalShift) {
   EXPECT_LT(r, 0.95) << "the Drop-Activation masks at p = 0.5 must raise the train-mode variance";
 }
 
+// dropout_inference: (1) with drop probability 0 every sampled sub-network IS the weight-scaled
+// net, so every gap is exactly 0 (bias2 = 0, logit variance 0, TV 0, equal accuracies; the
+// relative bias is undefined: null). (2) For nets without hidden nonlinearities (softmax
+// regression, and two stacked dense layers) the mean logits over masks equal the weight-scaled
+// ones (Deep Learning sec. 7.11, eq. 7.30 ff.), so bias2_rel, an unbiased estimate of the squared
+// bias over one sub-network's logit variance, has mean 0; its Monte Carlo sd at N = 1000 over
+// 200 x 3 logits is about sqrt(2) / N / sqrt(600) = 6e-5 (correlated classes make it larger), so
+// |bias2_rel| < 1e-3 (>= 15 sd) has a negligible false-failure rate; the seed is fixed anyway.
+TEST(NetsTrain, DropoutInferenceProbeExactCases) {
+  auto run = [](const char* layers, double p) {
+    json j = separable_config();
+    j["model"]["layers"] = json::parse(layers);
+    j["model"]["layers"][0]["p"] = p;
+    j["dropout_inference"] = {{"samples", {20, 1000}}, {"examples", 200}};
+    j["epochs"] = 2;
+    Trainer t(parse_config(j));
+    t.run();
+    const json h = history_json(t).at("epochs");
+    EXPECT_FALSE(h[0].contains("dropout_inference")) << "the probe runs after the last epoch only";
+    return h[1].at("dropout_inference");
+  };
+  const char* softmax_regression = R"([{"type": "dropout", "p": 0.5}, {"type": "dense", "out": 3}])";
+  const json none = run(softmax_regression, 0.0);
+  for (const char* n : {"20", "1000"}) {
+    const std::string k = n;
+    EXPECT_EQ(none.at("bias2_" + k).get<double>(), 0.0);
+    EXPECT_EQ(none.at("logit_var_" + k).get<double>(), 0.0);
+    EXPECT_TRUE(none.at("bias2_rel_" + k).is_null());
+    EXPECT_EQ(none.at("geo_tv_" + k).get<double>(), 0.0);
+    // The arithmetic mean sums N equal probabilities and divides by N: relative error <= (N - 1) eps
+    // per probability (naive summation), so TV <= 0.5 * 3 classes * N eps.
+    EXPECT_LE(none.at("arith_tv_" + k).get<double>(), 1.5 * std::stod(k) * std::numeric_limits<double>::epsilon());
+    EXPECT_EQ(none.at("geo_accuracy_" + k), none.at("ws_accuracy"));
+    EXPECT_EQ(none.at("arith_accuracy_" + k), none.at("ws_accuracy"));
+  }
+  for (const char* layers : {softmax_regression, R"([{"type": "dropout", "p": 0.5}, {"type": "dense", "out": 16}, {"type": "dense", "out": 3}])"}) {
+    const json half = run(layers, 0.5);
+    EXPECT_GT(half.at("logit_var_1000").get<double>(), 0.0) << layers;
+    EXPECT_LT(std::abs(half.at("bias2_rel_1000").get<double>()), 1e-3) << layers;
+  }
+}
+
+// bootstrap + predictions (bagging): a member trains on n draws with replacement (same size, a
+// different training loss per member, the same history for the same member); predictions holds
+// the eval-mode output and the target of each of the first `examples` test examples, the targets
+// being the data set's own.
+TEST(NetsTrain, BootstrapMembersAndPredictions) {
+  auto run = [](long member) {
+    json j = json::parse(R"({
+      "model": {"input": [3], "layers": [{"type": "dense", "out": 8}, {"type": "relu"}, {"type": "dense", "out": 1}]},
+      "data": {"kind": "teacher", "n": 50, "test_n": 20, "in": 3, "hidden": [4], "out": 1, "noise_sd": 0.1},
+      "optimizer": {"type": "adam", "lr": 0.01}, "predictions": {"examples": 30},
+      "epochs": 2, "batch_size": 16, "seed": 5, "threads": 1})");
+    if (member >= 0) j["bootstrap"] = {{"member", member}};
+    Trainer t(parse_config(j));
+    t.run();
+    EXPECT_EQ(t.data().train.size(), 50);
+    const json h = history_json(t, false);
+    const json& p = h.at("epochs")[1].at("predictions");
+    EXPECT_EQ(p.at("output").size(), 20u);  // min(examples, test set)
+    for (int i = 0; i < 20; ++i) EXPECT_EQ(p.at("target").at(std::to_string(i)).get<double>(), static_cast<double>(t.data().test.y(i, 0)));
+    EXPECT_FALSE(h.at("epochs")[0].contains("predictions"));
+    return h;
+  };
+  const json plain = run(-1), m0 = run(0), m0_again = run(0), m1 = run(1);
+  EXPECT_EQ(m0, m0_again);
+  EXPECT_NE(m0.at("epochs")[1].at("train_loss"), m1.at("epochs")[1].at("train_loss"));
+  EXPECT_NE(m0.at("epochs")[1].at("train_loss"), plain.at("epochs")[1].at("train_loss"));
+}
+
 TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   const json ok = separable_config();
   auto with = [&](const std::function<void(json&)>& f) {
@@ -346,6 +418,22 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
                "variance_probe.layer: value 3 is out of range (allowed: 0..2 (an index into model.layers))");
   expect_error(with([](json& j) { j["variance_probe"] = {{"examples", 100}}; }), "variance_probe.layer: missing");
   expect_error(with([](json& j) { j["variance_probe"] = {{"layer", 0}, {"examples", 1}}; }), "variance_probe.examples: value 1 is out of range");
+  expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {20}}}; }), "dropout_inference: the model has no dropout layer");
+  expect_error(with([](json& j) { j["predictions"] = {{"examples", 10}}; }), "predictions: needs a regression with one output");
+  expect_error(with([](json& j) { j["predictions"] = {{"examples", 0}}; }), "predictions.examples: value 0 is out of range (allowed: 1..1000000)");
+  expect_error(with([](json& j) { j["predictions"] = json::object(); }), "predictions.examples: missing");
+  expect_error(with([](json& j) { j["bootstrap"] = json::object(); }), "bootstrap.member: missing");
+  expect_error(with([](json& j) { j["bootstrap"] = {{"member", -2}}; }), "bootstrap.member: value -2 is out of range (allowed: 0..1000000)");
+  expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {100, 20}}}; }),
+               "dropout_inference.samples[1]: 20 does not exceed the previous count (allowed: increasing)");
+  expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", {1}}}; }), "dropout_inference.samples[0]: value 1 is out of range (allowed: 2..100000)");
+  expect_error(with([](json& j) { j["dropout_inference"] = {{"samples", json::array()}}; }), "dropout_inference.samples: expected a non-empty array");
+  expect_error(with([](json& j) { j["dropout_inference"] = {{"examples", 10}}; }), "dropout_inference.samples: missing");
+  expect_error(with([](json& j) {
+                 j["model"]["layers"] = json::parse(R"([{"type": "dense", "out": 8}, {"type": "batchnorm"}, {"type": "dropout", "p": 0.5}, {"type": "dense", "out": 3}])");
+                 j["dropout_inference"] = {{"samples", {20}}};
+               }),
+               "dropout_inference: the model has a batchnorm layer");
   expect_error(with([](json& j) { j["epochs"] = "ten"; }), "epochs: expected an integer, got \"ten\"");
   expect_error(with([](json& j) { j["epoch"] = 3; }), "epoch: unknown field (allowed: description, model, data, loss,");
   expect_error(with([](json& j) { j["threads"] = 999; }), "threads: value 999 is out of range");

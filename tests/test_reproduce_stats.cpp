@@ -19,6 +19,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace rc = regcheck::claims;
@@ -288,10 +289,117 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 2u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 4u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
+  }
+}
+
+// dlbook.7_11.inference's analysis on hand-made finals: it tests at the largest N present (1000,
+// not 20), the band row's mean is (1e-5 - 1e-5 + 2e-5) / 3 = 6.6667e-6, the MLP's one-sample t on
+// {0.003, 0.004, 0.005} has mean 0.004, sd 0.001, t = 0.004 / (0.001 / sqrt(3)) = 6.92820 (hand
+// computed); accuracy gaps are ws - geo (0.95 - 0.94 = 0.01 at every seed).
+TEST(ReproduceExperiment, DropoutInferenceAnalysis) {
+  const rc::Experiment* e = rc::all_experiments().find("dlbook.7_11.inference");
+  ASSERT_NE(e, nullptr);
+  auto runs_with = [&](bool probe) {
+    rc::ExperimentRuns runs{e, {{}, {}}};
+    const double mlp[] = {0.003, 0.004, 0.005}, sr[] = {1e-5, -1e-5, 2e-5};
+    for (int a = 0; a < 2; ++a)
+      for (int i = 0; i < 3; ++i) {
+        rc::RunRecord r;
+        r.arm = e->arms[static_cast<std::size_t>(a)].name, r.seed = static_cast<std::uint64_t>(i + 1);
+        r.final = {{"test_loss", 0.1}};
+        if (probe)
+          for (const char* n : {"20", "1000"}) {
+            const std::string k = n, p = "dropout_inference.";
+            r.final[p + "bias2_rel_" + k] = k == "20" ? 5.0 : (a == 0 ? mlp[i] : sr[i]);
+            r.final[p + "geo_accuracy_" + k] = 0.94, r.final[p + "arith_accuracy_" + k] = 0.93;
+            r.final[p + "geo_tv_" + k] = 0.01 * (i + 1), r.final[p + "arith_tv_" + k] = 0.1 * (i + 1);
+            r.final[p + "ws_accuracy"] = 0.95;
+          }
+        runs.by_arm[static_cast<std::size_t>(a)].push_back(r);
+      }
+    return runs;
+  };
+  ASSERT_EQ(e->arms[0].name, "mlp");
+  const std::vector<rc::TestRow> rows = e->analyze(runs_with(true));
+  ASSERT_GE(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name, "softmax regression: bias2_rel(1000) ~ 0");
+  EXPECT_EQ(rows[0].kind, "band");
+  const double eps = std::numeric_limits<double>::epsilon();
+  EXPECT_NEAR(*rows[0].measured, 2e-5 / 3, 16 * eps * 2e-5);  // three additions and a division of values <= 2e-5
+  EXPECT_EQ(*rows[0].band_lo, -1e-3);
+  EXPECT_EQ(*rows[0].band_hi, 1e-3);
+  EXPECT_EQ(rows[1].name, "mlp: bias2_rel(1000) > 0");
+  EXPECT_NEAR(*rows[1].effect, 0.004, 16 * eps * 0.005);  // sums and a division of values <= 0.005
+  // 4 sqrt(3); the sd of {0.003, 0.004, 0.005} is computed from differences of rounded inputs
+  // (relative error ~1e-13 from 0.001 = 0.004 - 0.003 cancelling 2 digits), so 1e-10 relative.
+  EXPECT_NEAR(*rows[1].statistic, 6.928203230275509, 1e-10 * 6.93);
+  for (const rc::TestRow& r : rows) {
+    if (r.kind != "descriptive") continue;
+    EXPECT_FALSE(r.in_family) << r.name;
+    if (r.name == "mlp: acc(ws) - acc(geo, 1000)") {
+      EXPECT_NEAR(*r.measured, 0.01, 8 * eps * 1.0);  // 0.95 - 0.94 rounds within an ulp of 1
+    }
+  }
+  // Runs without the probe's metrics: the analysis throws, naming the run.
+  try {
+    e->analyze(runs_with(false));
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("arm 'mlp' seed 1 has no dropout_inference metrics"), std::string::npos) << ex.what();
+  }
+}
+
+// dlbook.7_10.bagging's analysis on hand-made errors (hand computed): 4 held-out examples
+// (validation = the first 2, test = the last 2), 5 members, errors s_m (1, -1, 1, -1).
+//   seed 1: s_m = 1 for all: v = c = 1, prediction 1, test ensemble MSE 1: ratio 1, gain 0.
+//   seed 2: s = (1, -0.5, 1, -0.5, 1): v = sum s^2 / 5 = 0.7, c = ((sum s)^2 - sum s^2) / 20 =
+//           (4 - 3.5) / 20 = 0.025, prediction 0.7/5 + 4 (0.025)/5 = 0.16; test ensemble error
+//           +-2/5: MSE 0.16, ratio 1; gain 0.7 - 0.16 = 0.54.
+//   seed 3: as seed 1 but validation error 0.5 at example 0: v = c = (0.25 + 1)/2 = 0.625,
+//           prediction 0.625, test MSE 1: ratio 1.6; gain 0.
+// So at k = 5 the ratios are {1, 1, 1.6} (mean 1.2) and the gains {0, 0.54, 0} (mean 0.18).
+TEST(ReproduceExperiment, BaggingAnalysis) {
+  const rc::Experiment* e = rc::all_experiments().find("dlbook.7_10.bagging");
+  ASSERT_NE(e, nullptr);
+  ASSERT_EQ(e->arms.size(), 5u);
+  rc::ExperimentRuns runs{e, std::vector<std::vector<rc::RunRecord>>(5)};
+  for (std::size_t m = 0; m < 5; ++m)
+    for (std::uint64_t seed : {1u, 2u, 3u}) {
+      rc::RunRecord r;
+      r.arm = e->arms[m].name, r.seed = seed;
+      const double sign = seed == 2 && m % 2 == 1 ? -0.5 : 1.0;
+      const double err[] = {sign, -sign, sign, -sign};
+      for (int i = 0; i < 4; ++i) {
+        r.final[fmt::format("predictions.output.{}", i)] = 2.0 + err[i];
+        r.final[fmt::format("predictions.target.{}", i)] = 2.0;
+      }
+      if (seed == 3) r.final["predictions.output.0"] = 2.5;  // seed 3: a smaller first error, 0.5
+      runs.by_arm[m].push_back(r);
+    }
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  const double eps = std::numeric_limits<double>::epsilon();
+  ASSERT_EQ(rows[0].name, "k = 5: test MSE / (v/k + (k-1)c/k)");
+  EXPECT_TRUE(rows[0].in_family);
+  EXPECT_NEAR(*rows[0].measured, 1.2, 16 * eps * 1.6);  // a few roundings of values <= 1.6
+  EXPECT_FALSE(rows[4].in_family);                      // k = 1 is informative
+  EXPECT_NEAR(*rows[4].measured, 1.2, 16 * eps * 1.6);  // member-1 has s = 1 at every seed
+  const rc::TestRow& gain = rows.at(5);
+  EXPECT_EQ(gain.name, "mean member MSE - ensemble MSE (k = 5) > 0");
+  EXPECT_NEAR(*gain.effect, 0.18, 16 * eps * 1.0);
+  const rc::TestRow& identity = rows.back();
+  EXPECT_EQ(identity.verdict, Verdict::Holds) << identity.detail;
+  EXPECT_EQ(rows.at(rows.size() - 2).verdict, Verdict::Holds);  // Jensen
+  // Missing predictions: the analysis throws, naming the run.
+  runs.by_arm[0][0].final = {{"test_loss", 1.0}};
+  try {
+    e->analyze(runs);
+    ADD_FAILURE() << "no exception";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("arm 'member-1' seed 1 has 0 predictions"), std::string::npos) << ex.what();
   }
 }
 

@@ -381,6 +381,31 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     c.variance_probe.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
     v.done();
   }
+  if (o.has("predictions")) {
+    Obj v(o.at("predictions"), "predictions");
+    c.predictions.examples = v.integer("examples", 0, 1, 1000000, "1..1000000");
+    if (c.predictions.examples == 0) field_error("predictions.examples", "missing (required)");
+    v.done();
+  }
+  if (o.has("bootstrap")) {
+    Obj v(o.at("bootstrap"), "bootstrap");
+    c.bootstrap_member = v.integer("member", -1, 0, 1000000, "0..1000000");
+    if (c.bootstrap_member < 0) field_error("bootstrap.member", "missing (required)");
+    v.done();
+  }
+  if (o.has("dropout_inference")) {
+    Obj v(o.at("dropout_inference"), "dropout_inference");
+    const nlohmann::json& s = v.at("samples");
+    if (!s.is_array() || s.empty()) field_error("dropout_inference.samples", "expected a non-empty array of sample counts, got " + s.dump());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const long n = Obj::int_value(s[i], fmt::format("dropout_inference.samples[{}]", i), 2, 100000, "2..100000");
+      if (!c.dropout_inference.samples.empty() && n <= c.dropout_inference.samples.back())
+        field_error(fmt::format("dropout_inference.samples[{}]", i), fmt::format("{} does not exceed the previous count (allowed: increasing)", n));
+      c.dropout_inference.samples.push_back(n);
+    }
+    c.dropout_inference.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
+    v.done();
+  }
   c.epochs = static_cast<int>(o.integer("epochs", 10, 1, 1000000, "1..1000000"));
   c.batch_size = o.integer("batch_size", 128, 1, kMaxWidth * 64, "batch_size >= 1");
   c.eval_batch_size = o.integer("eval_batch_size", 1000, 1, kMaxWidth * 64, "eval_batch_size >= 1");

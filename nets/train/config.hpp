@@ -107,9 +107,29 @@ struct VarianceProbeSpec {
   long examples = 512;
 };
 
+// After the last epoch: weight-scaling inference (eval mode; the dropout layers are inverted, so
+// eval mode is the rule of Deep Learning sec. 7.11 with the weights scaled by the retain
+// probability) against Monte Carlo averages over sampled sub-networks (train-mode masks), on the
+// first `examples` test examples. Needs a classifier with a dropout layer and no batch norm.
+struct DropoutInferenceSpec {
+  std::vector<long> samples;  // increasing sample counts (prefixes of one draw); empty = no probe
+  long examples = 512;
+};
+
+// After the last epoch: the eval-mode outputs and targets of the first `examples` test examples
+// of a one-output regression (per example, for analyses across runs such as bagging).
+struct PredictionsSpec {
+  long examples = 0;  // 0 = no probe
+};
+
 struct TrainConfig {
   ModelSpec model;
+  PredictionsSpec predictions;
+  // >= 0: train on a bootstrap resample of the training set (n draws with replacement from
+  // sim::Stream(seed, stream_id("nets/data/bootstrap"), member)); -1 = the training set as loaded.
+  long bootstrap_member = -1;
   VarianceProbeSpec variance_probe;
+  DropoutInferenceSpec dropout_inference;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;

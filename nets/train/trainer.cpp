@@ -4,6 +4,7 @@
 #include "nets/data/split.hpp"
 #include "nets/loss.hpp"
 #include "nets/train/json_reader.hpp"
+#include "sim/rng.hpp"
 
 #include <omp.h>
 
@@ -71,6 +72,8 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
     }
     j["variance_probe"] = {{"var_train", tr}, {"var_eval", ev}, {"shift_ratio_mean", num_or_null(m.probe_shift_ratio)}};
   }
+  if (!m.dropout_inference.is_null()) j["dropout_inference"] = m.dropout_inference;
+  if (!m.predictions.is_null()) j["predictions"] = m.predictions;
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
@@ -85,6 +88,20 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
   threads_ = cfg_.threads > 0 ? cfg_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   omp_set_num_threads(threads_);
   data_ = load_data(cfg_.data, cfg_.seed);
+  if (cfg_.bootstrap_member >= 0) {  // bagging (Deep Learning sec. 7.10): n draws with replacement
+    const Dataset& d = data_.train;
+    sim::Stream s(cfg_.seed, sim::stream_id("nets/data/bootstrap"), static_cast<std::uint64_t>(cfg_.bootstrap_member));
+    std::vector<Eigen::Index> idx(static_cast<std::size_t>(d.size()));
+    for (auto& i : idx) i = static_cast<Eigen::Index>(s.below(static_cast<std::uint64_t>(d.size())));
+    Dataset b = d;
+    Act<float> x, y;
+    std::vector<int> l;
+    gather(d, idx, 0, idx.size(), x, y, l);
+    b.x = x;
+    if (!d.labels.empty()) b.labels = l;
+    else b.y = y;
+    data_.train = std::move(b);
+  }
   model_ = build_model(cfg_.model, cfg_.seed);
   loss_ = check_model_fits_data(cfg_.model, *model_, data_, cfg_.loss);
   params_ = model_->params();
@@ -127,6 +144,21 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
                                                o.mu.size(), layers.size()));
     regs_.push_back({rs.path, regularize::Regularizer<float>(o), std::move(ps)});
   }
+  if (cfg_.predictions.examples > 0) {
+    if (loss_ != LossKind::MeanSquaredError || data_.train.y.cols() != 1)
+      field_error("predictions", "needs a regression with one output (mse loss, one target)");
+    if (data_.test.size() == 0) field_error("predictions", "needs a test set");
+  }
+  if (!cfg_.dropout_inference.samples.empty()) {
+    bool dropout = false;
+    for (Layer<float>* l : model_->all_layers()) {
+      if (l->kind() == "batchnorm")  // train-mode forwards would move its running averages
+        field_error("dropout_inference", "the model has a batchnorm layer (allowed: models without batch norm)");
+      dropout = dropout || l->kind() == "dropout";
+    }
+    if (!dropout) field_error("dropout_inference", "the model has no dropout layer");
+    if (loss_ != LossKind::CrossEntropy) field_error("dropout_inference", "needs a classifier (cross-entropy loss)");
+  }
 }
 
 void Trainer::set_lr(double lr) {
@@ -168,6 +200,105 @@ void Trainer::probe_variance(EpochMetrics& m) {
   for (Eigen::Index c = 0; c < m.probe_var_train.size(); ++c)
     if (m.probe_var_train(c) > 0) sum += m.probe_var_eval(c) / m.probe_var_train(c), ++k;
   m.probe_shift_ratio = k > 0 ? sum / k : NAN;
+}
+
+// Weight-scaling inference against Monte Carlo averages over sampled sub-networks (Deep Learning
+// sec. 7.11, eq. 7.30), on the first `examples` test examples, after the last epoch:
+//   ws            eval mode (inverted dropout: the weight scaling rule), p_ws = softmax(z_ws);
+//   geometric     the renormalized geometric mean of the N sub-networks' softmax outputs, which is
+//                 softmax(mean_s z_s) (log softmax(z) = z - logsumexp(z); the second term cancels);
+//   arithmetic    mean_s softmax(z_s).
+// Sub-network s uses the train-mode masks of step 2^62 + s (never a training step). For each N
+// of `samples` (prefixes of one draw): accuracy and NLL of each average, their mean total
+// variation distance to p_ws, and the squared bias of the geometric average's logits,
+//   bias2_N = mean over examples and classes of (zbar_N - z_ws)^2 - s^2 / N,
+// with logits centered per example (softmax ignores a per-example shift) and s^2 the unbiased
+// sample variance of the N centered logits: E[(zbar_N - z_ws)^2] = Var(z_s) / N + bias^2, so
+// bias2_N is unbiased for the squared bias, which is 0 exactly when the geometric mean over all
+// masks equals weight scaling (softmax regression, eq. 7.30 ff.). bias2_rel_N = bias2_N / mean s^2.
+void Trainer::probe_dropout_inference(EpochMetrics& m) {
+  const Dataset& ds = data_.test.size() > 0 ? data_.test : data_.train;
+  const std::size_t n = static_cast<std::size_t>(std::min<Eigen::Index>(cfg_.dropout_inference.examples, ds.size()));
+  std::vector<Eigen::Index> idx(n);
+  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
+  Act<float> xp, yp;
+  std::vector<int> lp;
+  gather(ds, idx, 0, n, xp, yp, lp);
+  const auto N = static_cast<Eigen::Index>(n);
+  auto centered = [](const Act<float>& z) {
+    Eigen::MatrixXd c = z.cast<double>();
+    c.colwise() -= c.rowwise().mean();
+    return c;
+  };
+  auto softmax_rows = [](const Eigen::MatrixXd& z) {
+    Eigen::MatrixXd p = z;
+    for (Eigen::Index r = 0; r < p.rows(); ++r) {
+      p.row(r).array() -= p.row(r).maxCoeff();  // exp of non-positive values: no overflow
+      p.row(r) = p.row(r).array().exp().matrix();
+      p.row(r) /= p.row(r).sum();
+    }
+    return p;
+  };
+  // Accuracy and mean NLL of probabilities p against the labels.
+  auto score = [&](const Eigen::MatrixXd& p, nlohmann::json& acc_out, nlohmann::json& nll_out) {
+    double acc = 0, nll = 0;
+    for (Eigen::Index r = 0; r < N; ++r) {
+      Eigen::Index k = 0;
+      p.row(r).maxCoeff(&k);
+      const int y = lp[static_cast<std::size_t>(r)];
+      acc += k == y;
+      nll -= std::log(std::max(p(r, y), 1e-300));  // an exact 0 would be an infinite loss
+    }
+    acc_out = acc / static_cast<double>(N), nll_out = nll / static_cast<double>(N);
+  };
+  auto tv = [&](const Eigen::MatrixXd& p, const Eigen::MatrixXd& q) { return 0.5 * (p - q).cwiseAbs().sum() / static_cast<double>(N); };
+
+  const Eigen::MatrixXd z_ws = centered(model_->forward(xp, {.train = false, .seed = cfg_.seed, .step = step_}));
+  const Eigen::MatrixXd p_ws = softmax_rows(z_ws);
+  nlohmann::json j;
+  score(p_ws, j["ws_accuracy"], j["ws_nll"]);
+  Eigen::MatrixXd sum_z = Eigen::MatrixXd::Zero(N, z_ws.cols()), sum_d2 = sum_z, sum_p = sum_z;
+  long s = 0;
+  for (long want : cfg_.dropout_inference.samples) {
+    for (; s < want; ++s) {
+      const Eigen::MatrixXd z = centered(model_->forward(xp, {.train = true, .seed = cfg_.seed, .step = (std::uint64_t{1} << 62) + static_cast<std::uint64_t>(s)}));
+      // Deviations from z_ws: their sample variance equals that of z without cancellation of large means.
+      const Eigen::MatrixXd d = z - z_ws;
+      sum_z += d, sum_d2 += d.cwiseProduct(d), sum_p += softmax_rows(z);
+    }
+    const double k = static_cast<double>(want);
+    const Eigen::MatrixXd dbar = sum_z / k;
+    const Eigen::MatrixXd var = (sum_d2 - k * dbar.cwiseProduct(dbar)) / (k - 1);
+    const double var_mean = var.mean();
+    const double bias2 = (dbar.cwiseProduct(dbar) - var / k).mean();
+    const Eigen::MatrixXd p_geo = softmax_rows(z_ws + dbar), p_ar = sum_p / k;
+    const std::string t = std::to_string(want);
+    score(p_geo, j["geo_accuracy_" + t], j["geo_nll_" + t]);
+    score(p_ar, j["arith_accuracy_" + t], j["arith_nll_" + t]);
+    j["geo_tv_" + t] = tv(p_geo, p_ws), j["arith_tv_" + t] = tv(p_ar, p_ws);
+    j["bias2_" + t] = bias2, j["logit_var_" + t] = var_mean;
+    j["bias2_rel_" + t] = var_mean > 0 ? bias2 / var_mean : NAN;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) *it = num_or_null(it->get<double>());
+  m.dropout_inference = j;
+}
+
+// Eval-mode outputs and targets of the first `examples` test examples (one-output regression).
+void Trainer::probe_predictions(EpochMetrics& m) {
+  const Dataset& ds = data_.test;
+  const std::size_t n = static_cast<std::size_t>(std::min<Eigen::Index>(cfg_.predictions.examples, ds.size()));
+  std::vector<Eigen::Index> idx(n);
+  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
+  Act<float> xp, yp;
+  std::vector<int> lp;
+  gather(ds, idx, 0, n, xp, yp, lp);
+  const Act<float>& z = model_->forward(xp, {.train = false, .seed = cfg_.seed, .step = step_});
+  nlohmann::json out = nlohmann::json::object(), tgt = nlohmann::json::object();
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    out[std::to_string(i)] = static_cast<double>(z(r, 0)), tgt[std::to_string(i)] = static_cast<double>(yp(r, 0));
+  }
+  m.predictions = {{"output", out}, {"target", tgt}};
 }
 
 std::pair<double, double> Trainer::evaluate(const Dataset& ds) {
@@ -259,6 +390,8 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   m.neurons_removed = neurons_removed(params_);
   m.cost = network_cost(*model_);
   if (cfg_.variance_probe.layer >= 0) probe_variance(m);
+  if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);
+  if (cfg_.predictions.examples > 0 && m.epoch == cfg_.epochs) probe_predictions(m);
   history_.push_back(std::move(m));
   return history_.back();
 }

@@ -45,6 +45,10 @@ struct EpochMetrics {
   // mean over channels of eval / train (channels with zero train variance left out; NaN if none).
   Eigen::VectorXd probe_var_train, probe_var_eval;
   double probe_shift_ratio = NAN;
+  // dropout_inference (last epoch only; null otherwise): see Trainer::probe_dropout_inference.
+  nlohmann::json dropout_inference;
+  // predictions (last epoch only; null otherwise): {"output": {"0": y_0, ...}, "target": {...}}.
+  nlohmann::json predictions;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -92,6 +96,8 @@ class Trainer {
   void set_lr(double lr);
   void optimizer_step();
   void probe_variance(EpochMetrics& m);
+  void probe_dropout_inference(EpochMetrics& m);
+  void probe_predictions(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
 
   TrainConfig cfg_;
