@@ -107,7 +107,7 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   // --fresh ignores the stored runs and trains them again, to the same report.
   const CliRun f = run("--scale smoke --fresh --store " + (d / "t1.sqlite").string() + " --json " + (d / "t4.json").string());
   ASSERT_EQ(f.code, 0) << f.err;
-  EXPECT_NE(f.out.find("9 planned runs (0 reused"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("30 planned runs (0 reused"), std::string::npos) << f.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t4.json"))), normalized(j));
 }
 
