@@ -6,12 +6,14 @@ namespace regcheck::claims {
 
 void register_dropact_fig6_bn_shift(ExperimentRegistry&);
 void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
+void register_gcsr_fig3_coherence(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
     ExperimentRegistry x;
     register_dropact_fig6_bn_shift(x);
     register_dlbook_fig7_3_early_stopping(x);
+    register_gcsr_fig3_coherence(x);
     return x;
   }();
   return r;

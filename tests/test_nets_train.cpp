@@ -215,6 +215,19 @@ TEST(NetsTrain, DelayedGcsrStartsAtGamma) {
   EXPECT_GT(t.history()[3].sparsity, 0.0);  // soft thresholding makes exact zeros
 }
 
+TEST(NetsTrain, LogPiRecordsPiInEveryModeWithoutGating) {
+  json j = separable_config();
+  j["epochs"] = 3;
+  j["regularizer"] = {{"kind", "l1"}, {"lambda", 0.01}};
+  j["gcsr"] = {{"mode", "delayed"}, {"gamma", 2}, {"log_pi", true}};  // pi of a lambda not imposed in epochs 0 and 1
+  Trainer t(parse_config(j));
+  t.run();
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_EQ(static_cast<long>(t.history()[e].pi_steps.size()), t.history()[e].steps) << "epoch " << e;
+    EXPECT_EQ(t.history()[e].regularized_steps, e >= 2 ? t.history()[e].steps : 0) << "epoch " << e;  // the schedule, not pi, decides
+  }
+}
+
 TEST(NetsTrain, IntegratedTl1PrunesAndCountsCost) {
   json j = separable_config();
   j["regularizer"] = {{"kind", "integrated-tl1"}, {"lambda", 0.02}, {"a", 1.0}, {"mu_linear", {0.2, 0.8}}};
@@ -386,6 +399,8 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   expect_error(with([](json& j) { j["regularizer"] = {{"kind", "tl1"}, {"lambda", 0.1}}; j["gcsr"] = {{"mode", "gated"}}; }),
                "gcsr.mode: gated needs exactly one regularizer of kind l1 or l2");
   expect_error(with([](json& j) { j["gcsr"] = {{"mode", "delayed"}}; }), "gcsr.mode: delayed or gated regularization needs a regularizer");
+  expect_error(with([](json& j) { j["regularizer"] = {{"kind", "tl1"}, {"lambda", 0.1}}; j["gcsr"] = {{"log_pi", true}}; }),
+               "gcsr.log_pi: log_pi needs exactly one regularizer of kind l1 or l2");
   expect_error(with([](json& j) { j["regularizer"] = {{"kind", "l1"}, {"lambda", 0.1}}; j["gcsr"] = {{"mode", "gated"}, {"mu", 1.0}}; }),
                "gcsr.mu: value 1.0 is out of range (allowed: 0 <= mu < 1)");
   expect_error(with([](json& j) { j["schedule"] = {{"type", "multistep"}, {"milestones", {3, 2}}}; }),

@@ -276,7 +276,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 2u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 3u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -296,6 +296,37 @@ TEST(ReproduceExperiment, AnalysisThatThrowsIsError) {
   EXPECT_EQ(reports[0].verdict, Verdict::Error);
   EXPECT_NE(reports[0].rows.at(0).detail.find("zero variance"), std::string::npos) << reports[0].rows.at(0).detail;
   EXPECT_EQ(rc::family_size(reports), 0u);
+}
+
+// gcsr.fig3.coherence's analysis on hand-made pi curves (3 seeds x 3 epochs). Not applied:
+// seed 1 {0.50, 0.70, 0.60}, seed 2 {0.49, 0.72, 0.58}, seed 3 {0.51, 0.69, 0.61}: every
+// leave-one-out mean curve peaks at epoch 2, so rise = {0.20, 0.23, 0.18} (mean 0.61 / 3) and
+// dip = {0.10, 0.14, 0.08} (mean 0.32 / 3); pi(epoch 1) has mean 1.50 / 3 = 0.5. Applied: the
+// last epoch's pi {0.88, 0.87, 0.89}, mean 0.88. Tolerance 1e-12: a few roundings of values <= 1.
+TEST(ReproduceExperiment, CoherenceAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig3.coherence");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, std::vector<double> pi) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    for (double v : pi) r.history.push_back({{"pi.mean", v}});
+    r.final = r.history.back();
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run("not-applied", 1, {0.50, 0.70, 0.60}), run("not-applied", 2, {0.49, 0.72, 0.58}),
+                               run("not-applied", 3, {0.51, 0.69, 0.61})},
+                              {run("applied", 1, {0.5, 0.6, 0.88}), run("applied", 2, {0.5, 0.6, 0.87}), run("applied", 3, {0.5, 0.6, 0.89})}}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_NEAR(*rows[0].measured, 0.5, 1e-12);
+  EXPECT_EQ(*rows[0].band_lo, 0.45);
+  EXPECT_EQ(*rows[0].band_hi, 0.55);
+  EXPECT_NEAR(*rows[1].effect, 0.61 / 3, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 0.32 / 3, 1e-12);
+  EXPECT_NEAR(*rows[3].measured, 0.88, 1e-12);
+  EXPECT_EQ(*rows[4].measured, 2.0);  // the peak epoch, 1-based
+  EXPECT_EQ(rows[4].verdict, Verdict::Holds);
+  EXPECT_FALSE(rows[4].in_family);
 }
 
 // ---- errors that must be raised ----

@@ -97,6 +97,7 @@ struct RegularizerSpec {
 struct GcsrSpec {
   regularize::GcsrOptions options;  // mode always = plain regularization
   theory::gcsr::Penalty penalty = theory::gcsr::Penalty::L1;  // dOmega of pi (gated); from the regularizer kind
+  bool log_pi = false;  // compute and record pi every step in any mode (gcsr fig. 3: pi of a lambda not imposed)
 };
 
 // Per-epoch measurement of the per-channel output variance of one layer in train and in eval

@@ -201,6 +201,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
                                            {.batch_size = std::min<Eigen::Index>(cfg_.batch_size, tr.size()),
                                             .shuffle = cfg_.shuffle, .drop_last = cfg_.drop_last});
   const bool gated = cfg_.gcsr.options.mode == regularize::GcsrMode::Gated;
+  const bool want_pi = gated || cfg_.gcsr.log_pi;
   std::vector<double> grad_sum;
   std::vector<LayerGradStat> grad_names;
   double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0;
@@ -222,7 +223,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
     bool on = true;
     if (!regs_.empty()) {
       theory::gcsr::Coherence pi;
-      if (gated) {
+      if (want_pi) {
         pi = regularize::coherence_rate(regs_[0].params, regs_[0].reg.lambda(), cfg_.gcsr.penalty);
         const double v = pi.status == theory::gcsr::CoherenceStatus::Ok ? pi.pi : NAN;
         m.pi_steps.push_back(v);
