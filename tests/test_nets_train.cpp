@@ -228,6 +228,36 @@ TEST(NetsTrain, LogPiRecordsPiInEveryModeWithoutGating) {
   }
 }
 
+// fit_probe on a net set by hand to f_net(x) = max(x - 5, 0) (dense w = 1, b = -5; relu; dense
+// w = 1, b = 0; SGD with lr 1e-30 leaves these values unchanged in float: |lr g| << eps/2), grid
+// of 3 points x = 0, 5, 10 (h = 5), boundary 1 (the points 0 and 10). Hand values: predictions
+// 0, 0, 5 against x sin x = 0, 5 sin 5, 10 sin 10: grid_mse = ((5 sin 5)^2 + (5 - 10 sin 10)^2) / 3,
+// boundary_mse = (5 - 10 sin 10)^2 / 2, roughness = |5 - 2 * 0 + 0| / 5 = 1 (the slope's jump);
+// train_mse from the training points' own x and y. Tolerance 1e-12 relative: double sums of a
+// few terms (the predictions are exact in float).
+TEST(NetsTrain, FitProbeByHand) {
+  json j = json::parse(R"({
+    "model": {"input": [1], "layers": [{"type": "dense", "out": 1}, {"type": "relu"}, {"type": "dense", "out": 1}]},
+    "data": {"kind": "xsinx", "n": 20, "test_n": 0}, "fit_probe": {"grid": 3, "boundary": 1.0},
+    "optimizer": {"type": "sgd", "lr": 1e-30}, "epochs": 1, "batch_size": 20, "seed": 3, "threads": 1
+  })");
+  Trainer t(parse_config(j));
+  for (auto* p : t.model().params()) p->value.setConstant(p->is_weight ? 1.0f : (p->layer == 0 ? -5.0f : 0.0f));
+  t.run();
+  const auto& m = t.history().back();
+  const double a = 5 * std::sin(5.0), b = 5 - 10 * std::sin(10.0);
+  EXPECT_NEAR(m.fit_grid_mse, (a * a + b * b) / 3, 1e-12 * (a * a + b * b));
+  EXPECT_NEAR(m.fit_boundary_mse, b * b / 2, 1e-12 * b * b);
+  EXPECT_NEAR(m.fit_roughness, 1.0, 1e-12);
+  double se = 0;
+  for (Eigen::Index i = 0; i < 20; ++i) {
+    const double x = t.data().train.x(i, 0), y = t.data().train.y(i, 0);
+    se += std::pow(std::max(x - 5, 0.0) - y, 2);
+  }
+  EXPECT_NEAR(m.fit_train_mse, se / 20, 1e-6 * se / 20);  // float predictions: relative 1e-6
+  EXPECT_TRUE(history_json(t).at("epochs")[0].contains("fit_probe"));
+}
+
 TEST(NetsTrain, IntegratedTl1PrunesAndCountsCost) {
   json j = separable_config();
   j["regularizer"] = {{"kind", "integrated-tl1"}, {"lambda", 0.02}, {"a", 1.0}, {"mu_linear", {0.2, 0.8}}};
@@ -382,6 +412,7 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
                "variance_probe.layer: value 3 is out of range (allowed: 0..2 (an index into model.layers))");
   expect_error(with([](json& j) { j["variance_probe"] = {{"examples", 100}}; }), "variance_probe.layer: missing");
   expect_error(with([](json& j) { j["variance_probe"] = {{"layer", 0}, {"examples", 1}}; }), "variance_probe.examples: value 1 is out of range");
+  expect_error(with([](json& j) { j["fit_probe"] = {{"grid", 11}}; }), "fit_probe: needs 1-D regression data (xsinx or piecewise-constant)");
   expect_error(with([](json& j) { j["epochs"] = "ten"; }), "epochs: expected an integer, got \"ten\"");
   expect_error(with([](json& j) { j["epoch"] = 3; }), "epoch: unknown field (allowed: description, model, data, loss,");
   expect_error(with([](json& j) { j["threads"] = 999; }), "threads: value 999 is out of range");

@@ -276,7 +276,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 3u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 4u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;

@@ -384,6 +384,16 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     c.variance_probe.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
     v.done();
   }
+  if (o.has("fit_probe")) {
+    Obj f(o.at("fit_probe"), "fit_probe");
+    if (c.data.kind != "xsinx" && c.data.kind != "piecewise-constant")
+      field_error("fit_probe", fmt::format("needs 1-D regression data (xsinx or piecewise-constant), got data.kind '{}'", c.data.kind));
+    c.fit_probe.grid = f.integer("grid", 1001, 3, 1000000, "3..1000000");
+    const double width = c.data.regression.x_max - c.data.regression.x_min;
+    c.fit_probe.boundary = f.num("boundary", 1.0, [&](double b) { return b > 0 && 2 * b <= width; },
+                                 "0 < boundary <= (x_max - x_min) / 2");
+    f.done();
+  }
   c.epochs = static_cast<int>(o.integer("epochs", 10, 1, 1000000, "1..1000000"));
   c.batch_size = o.integer("batch_size", 128, 1, kMaxWidth * 64, "batch_size >= 1");
   c.eval_batch_size = o.integer("eval_batch_size", 1000, 1, kMaxWidth * 64, "eval_batch_size >= 1");

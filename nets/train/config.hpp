@@ -108,9 +108,21 @@ struct VarianceProbeSpec {
   long examples = 512;
 };
 
+// After the LAST epoch only, for 1-D regression data (xsinx, piecewise-constant): the eval-mode
+// fit (Drop-Activation sec. 5.1, fig. 3). train_mse = mean (f_net(x_i) - y_i)^2 on the training
+// points; on `grid` evenly spaced x over [x_min, x_max] against the NOISE-FREE target f:
+// grid_mse = mean (f_net - f)^2, boundary_mse = the same over the grid points within `boundary`
+// of either end, roughness = sum_i |f_net(x_{i+1}) - 2 f_net(x_i) + f_net(x_{i-1})| / h, the
+// total variation of the slope (~ integral of |f_net''|; finite for a piecewise linear ReLU net).
+struct FitProbeSpec {
+  long grid = 0;          // 0 = no probe
+  double boundary = 1.0;  // width of each end region
+};
+
 struct TrainConfig {
   ModelSpec model;
   VarianceProbeSpec variance_probe;
+  FitProbeSpec fit_probe;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;

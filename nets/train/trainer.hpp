@@ -45,6 +45,8 @@ struct EpochMetrics {
   // mean over channels of eval / train (channels with zero train variance left out; NaN if none).
   Eigen::VectorXd probe_var_train, probe_var_eval;
   double probe_shift_ratio = NAN;
+  // fit_probe (last epoch only; NaN otherwise): see FitProbeSpec.
+  double fit_train_mse = NAN, fit_grid_mse = NAN, fit_boundary_mse = NAN, fit_roughness = NAN;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -92,6 +94,7 @@ class Trainer {
   void set_lr(double lr);
   void optimizer_step();
   void probe_variance(EpochMetrics& m);
+  void probe_fit(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
 
   TrainConfig cfg_;
