@@ -329,6 +329,33 @@ TEST(ReproduceExperiment, CoherenceAnalysisByHand) {
   EXPECT_FALSE(rows[4].in_family);
 }
 
+// dropact.fig3.regression's analysis on hand-made final metrics (3 seeds). ReLU: train_mse
+// {0.1, 0.2, 0.3}, grid_mse {3, 4, 5}, roughness {100, 120, 140}, boundary_mse {10, 6, 11};
+// Drop-Activation: train_mse {0.5, 0.4, 0.9}, grid_mse {1, 3, 2}, roughness {50, 60, 40}. Paired
+// differences: train {0.4, 0.2, 0.6} (mean 0.4), pred {2, 1, 3} (mean 2), rough {50, 60, 100}
+// (mean 70), ReLU boundary - grid {7, 2, 6} (mean 5). Tolerance 1e-12: sums of three values.
+TEST(ReproduceExperiment, RegressionAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig3.regression");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, double train, double grid, double rough, double edge) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    r.final = {{"fit_probe.train_mse", train}, {"fit_probe.grid_mse", grid}, {"fit_probe.roughness", rough}, {"fit_probe.boundary_mse", edge}};
+    r.history = nlohmann::json::array({r.final});
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run("relu", 1, 0.1, 3, 100, 10), run("relu", 2, 0.2, 4, 120, 6), run("relu", 3, 0.3, 5, 140, 11)},
+                              {run("drop-activation", 1, 0.5, 1, 50, 0), run("drop-activation", 2, 0.4, 3, 60, 0),
+                               run("drop-activation", 3, 0.9, 2, 40, 0)}}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NEAR(*rows[0].effect, 0.4, 1e-12);
+  EXPECT_NEAR(*rows[1].effect, 2.0, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
+  EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
+  for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
+}
+
 // ---- errors that must be raised ----
 
 TEST(ReproduceErrors, MisuseThrows) {
