@@ -37,7 +37,7 @@ struct EpochMetrics {
   long neurons_removed = 0;   // rows (neurons / filters) of weights that are all 0
   LayerCost cost;             // params and FLOPs, dense and pruned
   std::vector<LayerGradStat> mean_abs_grad;  // per weight layer, averaged over the epoch's steps
-  std::vector<double> pi_steps;  // gated gcsr: pi of every step (NaN when no gradient)
+  std::vector<double> pi_steps;  // gated gcsr or gcsr.log_pi: pi of every step (NaN when no gradient)
   double pi_mean = NAN;          // mean of the finite pi_steps
   long steps = 0, regularized_steps = 0;  // steps in which the regularizers were imposed
   double seconds = 0, samples_per_s = 0;  // training time of the epoch (evaluation excluded)
