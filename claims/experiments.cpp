@@ -5,17 +5,21 @@
 namespace regcheck::claims {
 
 void register_dropact_fig6_bn_shift(ExperimentRegistry&);
+void register_dropact_fig3_regression(ExperimentRegistry&);
 void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
 void register_dlbook_7_11_inference(ExperimentRegistry&);
 void register_dlbook_7_10_bagging(ExperimentRegistry&);
+void register_gcsr_fig3_coherence(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
     ExperimentRegistry x;
     register_dropact_fig6_bn_shift(x);
+    register_dropact_fig3_regression(x);
     register_dlbook_fig7_3_early_stopping(x);
     register_dlbook_7_11_inference(x);
     register_dlbook_7_10_bagging(x);
+    register_gcsr_fig3_coherence(x);
     return x;
   }();
   return r;

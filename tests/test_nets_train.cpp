@@ -194,6 +194,49 @@ TEST(NetsTrain, DelayedGcsrStartsAtGamma) {
   EXPECT_GT(t.history()[3].sparsity, 0.0);  // soft thresholding makes exact zeros
 }
 
+TEST(NetsTrain, LogPiRecordsPiInEveryModeWithoutGating) {
+  json j = separable_config();
+  j["epochs"] = 3;
+  j["regularizer"] = {{"kind", "l1"}, {"lambda", 0.01}};
+  j["gcsr"] = {{"mode", "delayed"}, {"gamma", 2}, {"log_pi", true}};  // pi of a lambda not imposed in epochs 0 and 1
+  Trainer t(parse_config(j));
+  t.run();
+  for (int e = 0; e < 3; ++e) {
+    EXPECT_EQ(static_cast<long>(t.history()[e].pi_steps.size()), t.history()[e].steps) << "epoch " << e;
+    EXPECT_EQ(t.history()[e].regularized_steps, e >= 2 ? t.history()[e].steps : 0) << "epoch " << e;  // the schedule, not pi, decides
+  }
+}
+
+// fit_probe on a net set by hand to f_net(x) = max(x - 5, 0) (dense w = 1, b = -5; relu; dense
+// w = 1, b = 0; SGD with lr 1e-30 leaves these values unchanged in float: |lr g| << eps/2), grid
+// of 3 points x = 0, 5, 10 (h = 5), boundary 1 (the points 0 and 10). Hand values: predictions
+// 0, 0, 5 against x sin x = 0, 5 sin 5, 10 sin 10: grid_mse = ((5 sin 5)^2 + (5 - 10 sin 10)^2) / 3,
+// boundary_mse = (5 - 10 sin 10)^2 / 2, roughness = |5 - 2 * 0 + 0| / 5 = 1 (the slope's jump);
+// train_mse from the training points' own x and y. Tolerance 1e-12 relative: double sums of a
+// few terms (the predictions are exact in float).
+TEST(NetsTrain, FitProbeByHand) {
+  json j = json::parse(R"({
+    "model": {"input": [1], "layers": [{"type": "dense", "out": 1}, {"type": "relu"}, {"type": "dense", "out": 1}]},
+    "data": {"kind": "xsinx", "n": 20, "test_n": 0}, "fit_probe": {"grid": 3, "boundary": 1.0},
+    "optimizer": {"type": "sgd", "lr": 1e-30}, "epochs": 1, "batch_size": 20, "seed": 3, "threads": 1
+  })");
+  Trainer t(parse_config(j));
+  for (auto* p : t.model().params()) p->value.setConstant(p->is_weight ? 1.0f : (p->layer == 0 ? -5.0f : 0.0f));
+  t.run();
+  const auto& m = t.history().back();
+  const double a = 5 * std::sin(5.0), b = 5 - 10 * std::sin(10.0);
+  EXPECT_NEAR(m.fit_grid_mse, (a * a + b * b) / 3, 1e-12 * (a * a + b * b));
+  EXPECT_NEAR(m.fit_boundary_mse, b * b / 2, 1e-12 * b * b);
+  EXPECT_NEAR(m.fit_roughness, 1.0, 1e-12);
+  double se = 0;
+  for (Eigen::Index i = 0; i < 20; ++i) {
+    const double x = t.data().train.x(i, 0), y = t.data().train.y(i, 0);
+    se += std::pow(std::max(x - 5, 0.0) - y, 2);
+  }
+  EXPECT_NEAR(m.fit_train_mse, se / 20, 1e-6 * se / 20);  // float predictions: relative 1e-6
+  EXPECT_TRUE(history_json(t).at("epochs")[0].contains("fit_probe"));
+}
+
 TEST(NetsTrain, IntegratedTl1PrunesAndCountsCost) {
   json j = separable_config();
   j["regularizer"] = {{"kind", "integrated-tl1"}, {"lambda", 0.02}, {"a", 1.0}, {"mu_linear", {0.2, 0.8}}};
@@ -434,6 +477,7 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
                  j["dropout_inference"] = {{"samples", {20}}};
                }),
                "dropout_inference: the model has a batchnorm layer");
+  expect_error(with([](json& j) { j["fit_probe"] = {{"grid", 11}}; }), "fit_probe: needs 1-D regression data (xsinx or piecewise-constant)");
   expect_error(with([](json& j) { j["epochs"] = "ten"; }), "epochs: expected an integer, got \"ten\"");
   expect_error(with([](json& j) { j["epoch"] = 3; }), "epoch: unknown field (allowed: description, model, data, loss,");
   expect_error(with([](json& j) { j["threads"] = 999; }), "threads: value 999 is out of range");
@@ -451,6 +495,8 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
   expect_error(with([](json& j) { j["regularizer"] = {{"kind", "tl1"}, {"lambda", 0.1}}; j["gcsr"] = {{"mode", "gated"}}; }),
                "gcsr.mode: gated needs exactly one regularizer of kind l1 or l2");
   expect_error(with([](json& j) { j["gcsr"] = {{"mode", "delayed"}}; }), "gcsr.mode: delayed or gated regularization needs a regularizer");
+  expect_error(with([](json& j) { j["regularizer"] = {{"kind", "tl1"}, {"lambda", 0.1}}; j["gcsr"] = {{"log_pi", true}}; }),
+               "gcsr.log_pi: log_pi needs exactly one regularizer of kind l1 or l2");
   expect_error(with([](json& j) { j["regularizer"] = {{"kind", "l1"}, {"lambda", 0.1}}; j["gcsr"] = {{"mode", "gated"}, {"mu", 1.0}}; }),
                "gcsr.mu: value 1.0 is out of range (allowed: 0 <= mu < 1)");
   expect_error(with([](json& j) { j["schedule"] = {{"type", "multistep"}, {"milestones", {3, 2}}}; }),

@@ -289,7 +289,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 4u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 6u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -416,6 +416,64 @@ TEST(ReproduceExperiment, AnalysisThatThrowsIsError) {
   EXPECT_EQ(reports[0].verdict, Verdict::Error);
   EXPECT_NE(reports[0].rows.at(0).detail.find("zero variance"), std::string::npos) << reports[0].rows.at(0).detail;
   EXPECT_EQ(rc::family_size(reports), 0u);
+}
+
+// gcsr.fig3.coherence's analysis on hand-made pi curves (3 seeds x 3 epochs). Not applied:
+// seed 1 {0.50, 0.70, 0.60}, seed 2 {0.49, 0.72, 0.58}, seed 3 {0.51, 0.69, 0.61}: every
+// leave-one-out mean curve peaks at epoch 2, so rise = {0.20, 0.23, 0.18} (mean 0.61 / 3) and
+// dip = {0.10, 0.14, 0.08} (mean 0.32 / 3); pi(epoch 1) has mean 1.50 / 3 = 0.5. Applied: the
+// last epoch's pi {0.88, 0.87, 0.89}, mean 0.88. Tolerance 1e-12: a few roundings of values <= 1.
+TEST(ReproduceExperiment, CoherenceAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig3.coherence");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, std::vector<double> pi) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    for (double v : pi) r.history.push_back({{"pi.mean", v}});
+    r.final = r.history.back();
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run("not-applied", 1, {0.50, 0.70, 0.60}), run("not-applied", 2, {0.49, 0.72, 0.58}),
+                               run("not-applied", 3, {0.51, 0.69, 0.61})},
+                              {run("applied", 1, {0.5, 0.6, 0.88}), run("applied", 2, {0.5, 0.6, 0.87}), run("applied", 3, {0.5, 0.6, 0.89})}}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_NEAR(*rows[0].measured, 0.5, 1e-12);
+  EXPECT_EQ(*rows[0].band_lo, 0.45);
+  EXPECT_EQ(*rows[0].band_hi, 0.55);
+  EXPECT_NEAR(*rows[1].effect, 0.61 / 3, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 0.32 / 3, 1e-12);
+  EXPECT_NEAR(*rows[3].measured, 0.88, 1e-12);
+  EXPECT_EQ(*rows[4].measured, 2.0);  // the peak epoch, 1-based
+  EXPECT_EQ(rows[4].verdict, Verdict::Holds);
+  EXPECT_FALSE(rows[4].in_family);
+}
+
+// dropact.fig3.regression's analysis on hand-made final metrics (3 seeds). ReLU: train_mse
+// {0.1, 0.2, 0.3}, grid_mse {3, 4, 5}, roughness {100, 120, 140}, boundary_mse {10, 6, 11};
+// Drop-Activation: train_mse {0.5, 0.4, 0.9}, grid_mse {1, 3, 2}, roughness {50, 60, 40}. Paired
+// differences: train {0.4, 0.2, 0.6} (mean 0.4), pred {2, 1, 3} (mean 2), rough {50, 60, 100}
+// (mean 70), ReLU boundary - grid {7, 2, 6} (mean 5). Tolerance 1e-12: sums of three values.
+TEST(ReproduceExperiment, RegressionAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig3.regression");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, double train, double grid, double rough, double edge) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    r.final = {{"fit_probe.train_mse", train}, {"fit_probe.grid_mse", grid}, {"fit_probe.roughness", rough}, {"fit_probe.boundary_mse", edge}};
+    r.history = nlohmann::json::array({r.final});
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run("relu", 1, 0.1, 3, 100, 10), run("relu", 2, 0.2, 4, 120, 6), run("relu", 3, 0.3, 5, 140, 11)},
+                              {run("drop-activation", 1, 0.5, 1, 50, 0), run("drop-activation", 2, 0.4, 3, 60, 0),
+                               run("drop-activation", 3, 0.9, 2, 40, 0)}}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NEAR(*rows[0].effect, 0.4, 1e-12);
+  EXPECT_NEAR(*rows[1].effect, 2.0, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
+  EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
+  for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
 }
 
 // ---- errors that must be raised ----

@@ -362,13 +362,16 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     go.mode = regularize::gcsr_mode_from_string(g.choice("mode", "always", {"always", "delayed", "gated"}, "gcsr mode"));
     go.gamma = static_cast<int>(g.integer("gamma", 5, 0, 1000000, "gamma >= 0 (first regularized epoch, from 0)"));
     go.mu = g.num("mu", 0.5, [](double x) { return x >= 0 && x < 1; }, "0 <= mu < 1");
+    c.gcsr.log_pi = g.boolean("log_pi", false);
     g.done();
     if (go.mode != regularize::GcsrMode::Always && c.regularizers.empty())
       field_error("gcsr.mode", "delayed or gated regularization needs a regularizer (none given)");
-    if (go.mode == regularize::GcsrMode::Gated) {
+    if (go.mode == regularize::GcsrMode::Gated || c.gcsr.log_pi) {
       using regularize::Kind;
       if (c.regularizers.size() != 1 || (c.regularizers[0].options.kind != Kind::L1 && c.regularizers[0].options.kind != Kind::L2))
-        field_error("gcsr.mode", "gated needs exactly one regularizer of kind l1 or l2 (pi uses its dOmega/dw, gcsr eq. 9)");
+        field_error(go.mode == regularize::GcsrMode::Gated ? "gcsr.mode" : "gcsr.log_pi",
+                    fmt::format("{} needs exactly one regularizer of kind l1 or l2 (pi uses its dOmega/dw, gcsr eq. 9)",
+                                go.mode == regularize::GcsrMode::Gated ? "gated" : "log_pi"));
       c.gcsr.penalty = c.regularizers[0].options.kind == Kind::L1 ? theory::gcsr::Penalty::L1 : theory::gcsr::Penalty::L2;
     }
   }
@@ -405,6 +408,16 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     }
     c.dropout_inference.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
     v.done();
+  }
+  if (o.has("fit_probe")) {
+    Obj f(o.at("fit_probe"), "fit_probe");
+    if (c.data.kind != "xsinx" && c.data.kind != "piecewise-constant")
+      field_error("fit_probe", fmt::format("needs 1-D regression data (xsinx or piecewise-constant), got data.kind '{}'", c.data.kind));
+    c.fit_probe.grid = f.integer("grid", 1001, 3, 1000000, "3..1000000");
+    const double width = c.data.regression.x_max - c.data.regression.x_min;
+    c.fit_probe.boundary = f.num("boundary", 1.0, [&](double b) { return b > 0 && 2 * b <= width; },
+                                 "0 < boundary <= (x_max - x_min) / 2");
+    f.done();
   }
   c.epochs = static_cast<int>(o.integer("epochs", 10, 1, 1000000, "1..1000000"));
   c.batch_size = o.integer("batch_size", 128, 1, kMaxWidth * 64, "batch_size >= 1");

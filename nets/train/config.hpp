@@ -97,6 +97,7 @@ struct RegularizerSpec {
 struct GcsrSpec {
   regularize::GcsrOptions options;  // mode always = plain regularization
   theory::gcsr::Penalty penalty = theory::gcsr::Penalty::L1;  // dOmega of pi (gated); from the regularizer kind
+  bool log_pi = false;  // compute and record pi every step in any mode (gcsr fig. 3: pi of a lambda not imposed)
 };
 
 // Per-epoch measurement of the per-channel output variance of one layer in train and in eval
@@ -122,6 +123,17 @@ struct PredictionsSpec {
   long examples = 0;  // 0 = no probe
 };
 
+// After the LAST epoch only, for 1-D regression data (xsinx, piecewise-constant): the eval-mode
+// fit (Drop-Activation sec. 5.1, fig. 3). train_mse = mean (f_net(x_i) - y_i)^2 on the training
+// points; on `grid` evenly spaced x over [x_min, x_max] against the NOISE-FREE target f:
+// grid_mse = mean (f_net - f)^2, boundary_mse = the same over the grid points within `boundary`
+// of either end, roughness = sum_i |f_net(x_{i+1}) - 2 f_net(x_i) + f_net(x_{i-1})| / h, the
+// total variation of the slope (~ integral of |f_net''|; finite for a piecewise linear ReLU net).
+struct FitProbeSpec {
+  long grid = 0;          // 0 = no probe
+  double boundary = 1.0;  // width of each end region
+};
+
 struct TrainConfig {
   ModelSpec model;
   PredictionsSpec predictions;
@@ -130,6 +142,7 @@ struct TrainConfig {
   long bootstrap_member = -1;
   VarianceProbeSpec variance_probe;
   DropoutInferenceSpec dropout_inference;
+  FitProbeSpec fit_probe;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;

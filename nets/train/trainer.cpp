@@ -74,6 +74,9 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   }
   if (!m.dropout_inference.is_null()) j["dropout_inference"] = m.dropout_inference;
   if (!m.predictions.is_null()) j["predictions"] = m.predictions;
+  if (std::isfinite(m.fit_grid_mse))
+    j["fit_probe"] = {{"train_mse", num_or_null(m.fit_train_mse)}, {"grid_mse", num_or_null(m.fit_grid_mse)},
+                      {"boundary_mse", num_or_null(m.fit_boundary_mse)}, {"roughness", num_or_null(m.fit_roughness)}};
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
@@ -301,6 +304,38 @@ void Trainer::probe_predictions(EpochMetrics& m) {
   m.predictions = {{"output", out}, {"target", tgt}};
 }
 
+// Eval-mode predictions on the training points and on the grid (FitProbeSpec), accumulated in
+// double. The noise-free target is the data kind's f (the default PiecewiseConstant is the one
+// the data were generated from).
+void Trainer::probe_fit(EpochMetrics& m) {
+  const auto& r = cfg_.data.regression;
+  const bool xs = cfg_.data.kind == "xsinx";
+  const data::PiecewiseConstant pc;
+  auto f = [&](double x) { return xs ? data::xsinx(x) : pc(x); };
+  const RunContext eval{.train = false, .seed = cfg_.seed, .step = step_};
+  const Dataset& tr = data_.train;
+  const Act<float> zt = model_->forward(tr.x, eval);
+  double se = 0;
+  for (Eigen::Index i = 0; i < tr.size(); ++i) se += std::pow(static_cast<double>(zt(i, 0)) - tr.y(i, 0), 2);
+  m.fit_train_mse = se / static_cast<double>(tr.size());
+  const Eigen::Index n = cfg_.fit_probe.grid;
+  const double h = (r.x_max - r.x_min) / static_cast<double>(n - 1);
+  Act<float> xg(n, 1);
+  for (Eigen::Index i = 0; i < n; ++i) xg(i, 0) = static_cast<float>(r.x_min + h * static_cast<double>(i));
+  const Act<float> zg = model_->forward(xg, eval);
+  double all = 0, edge = 0, tv = 0;
+  long n_edge = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double x = static_cast<double>(xg(i, 0)), e2 = std::pow(static_cast<double>(zg(i, 0)) - f(x), 2);
+    all += e2;
+    if (x - r.x_min <= cfg_.fit_probe.boundary || r.x_max - x <= cfg_.fit_probe.boundary) edge += e2, ++n_edge;
+    if (i > 0 && i + 1 < n) tv += std::abs(static_cast<double>(zg(i + 1, 0)) - 2.0 * zg(i, 0) + static_cast<double>(zg(i - 1, 0))) / h;
+  }
+  m.fit_grid_mse = all / static_cast<double>(n);
+  m.fit_boundary_mse = n_edge > 0 ? edge / static_cast<double>(n_edge) : NAN;
+  m.fit_roughness = tv;
+}
+
 std::pair<double, double> Trainer::evaluate(const Dataset& ds) {
   omp_set_num_threads(threads_);
   if (ds.size() == 0) return {NAN, NAN};
@@ -332,6 +367,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
                                            {.batch_size = std::min<Eigen::Index>(cfg_.batch_size, tr.size()),
                                             .shuffle = cfg_.shuffle, .drop_last = cfg_.drop_last});
   const bool gated = cfg_.gcsr.options.mode == regularize::GcsrMode::Gated;
+  const bool want_pi = gated || cfg_.gcsr.log_pi;
   std::vector<double> grad_sum;
   std::vector<LayerGradStat> grad_names;
   double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0;
@@ -353,7 +389,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
     bool on = true;
     if (!regs_.empty()) {
       theory::gcsr::Coherence pi;
-      if (gated) {
+      if (want_pi) {
         pi = regularize::coherence_rate(regs_[0].params, regs_[0].reg.lambda(), cfg_.gcsr.penalty);
         const double v = pi.status == theory::gcsr::CoherenceStatus::Ok ? pi.pi : NAN;
         m.pi_steps.push_back(v);
@@ -392,6 +428,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   if (cfg_.variance_probe.layer >= 0) probe_variance(m);
   if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);
   if (cfg_.predictions.examples > 0 && m.epoch == cfg_.epochs) probe_predictions(m);
+  if (cfg_.fit_probe.grid > 0 && m.epoch == cfg_.epochs) probe_fit(m);
   history_.push_back(std::move(m));
   return history_.back();
 }

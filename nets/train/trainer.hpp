@@ -37,7 +37,7 @@ struct EpochMetrics {
   long neurons_removed = 0;   // rows (neurons / filters) of weights that are all 0
   LayerCost cost;             // params and FLOPs, dense and pruned
   std::vector<LayerGradStat> mean_abs_grad;  // per weight layer, averaged over the epoch's steps
-  std::vector<double> pi_steps;  // gated gcsr: pi of every step (NaN when no gradient)
+  std::vector<double> pi_steps;  // gated gcsr or gcsr.log_pi: pi of every step (NaN when no gradient)
   double pi_mean = NAN;          // mean of the finite pi_steps
   long steps = 0, regularized_steps = 0;  // steps in which the regularizers were imposed
   double seconds = 0, samples_per_s = 0;  // training time of the epoch (evaluation excluded)
@@ -49,6 +49,8 @@ struct EpochMetrics {
   nlohmann::json dropout_inference;
   // predictions (last epoch only; null otherwise): {"output": {"0": y_0, ...}, "target": {...}}.
   nlohmann::json predictions;
+  // fit_probe (last epoch only; NaN otherwise): see FitProbeSpec.
+  double fit_train_mse = NAN, fit_grid_mse = NAN, fit_boundary_mse = NAN, fit_roughness = NAN;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -98,6 +100,7 @@ class Trainer {
   void probe_variance(EpochMetrics& m);
   void probe_dropout_inference(EpochMetrics& m);
   void probe_predictions(EpochMetrics& m);
+  void probe_fit(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
 
   TrainConfig cfg_;
