@@ -444,6 +444,8 @@ TEST(ReproduceExperiment, CoherenceAnalysisByHand) {
   EXPECT_NEAR(*rows[1].effect, 0.61 / 3, 1e-12);
   EXPECT_NEAR(*rows[2].effect, 0.32 / 3, 1e-12);
   EXPECT_NEAR(*rows[3].measured, 0.88, 1e-12);
+  EXPECT_FALSE(rows[3].in_family);  // the applied arm is the spec's statement, not the paper's: reported only
+  EXPECT_TRUE(rows[0].in_family && rows[1].in_family && rows[2].in_family);
   EXPECT_EQ(*rows[4].measured, 2.0);  // the peak epoch, 1-based
   EXPECT_EQ(rows[4].verdict, Verdict::Holds);
   EXPECT_FALSE(rows[4].in_family);
