@@ -322,6 +322,14 @@ std::string subcommand_list(const CLI::App* cmd) {
 }
 }  // namespace
 
+std::string format_duration(double s) {
+  if (!std::isfinite(s) || s < 0) return "?";
+  const long t = std::lround(s);
+  if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, t / 60 % 60);
+  if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
+  return fmt::format("{}s", t);
+}
+
 CLI::Option* allowed(CLI::Option* opt, const std::string& text) {
   allowed_texts()[opt] = text;
   return opt;

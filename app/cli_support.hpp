@@ -21,6 +21,8 @@ void require_range(const std::string& flag, double v, double lo, double hi, cons
 // CLI11 check for --seed: decimal digits only, 0..2^64-1 (a sign, exponent or overflow is
 // refused with the value and the allowed range named).
 CLI::Validator seed_validator();
+// A duration for progress lines and ETAs: "42s", "3m05s", "1h07m"; "?" when unknown (NaN or < 0).
+std::string format_duration(double seconds);
 // Records what `opt` allows ("1..256"), for the parse-error messages of explain_parse_error.
 CLI::Option* allowed(CLI::Option* opt, const std::string& text);
 // One line naming the value and what is allowed, for a CLI11 parse error (conversion, repeated

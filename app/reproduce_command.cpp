@@ -54,14 +54,6 @@ struct ReproduceOptions {
 volatile std::sig_atomic_t g_signal = 0;
 extern "C" void on_signal(int sig) { g_signal = sig; }
 
-std::string duration(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  const long t = std::lround(s);
-  if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, t / 60 % 60);
-  if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
-  return fmt::format("{}s", t);
-}
-
 // One planned run.
 struct Planned {
   const Experiment* exp;
@@ -250,7 +242,7 @@ int run_reproduce(const ReproduceOptions& o) {
   }
   const std::size_t to_train = plan.size() - reused;
   fmt::print("regcheck reproduce: {} experiment(s), scale {}, {} planned runs ({} reused from {}, {} to train), estimated {}\n",
-             selected.size(), claims::to_string(scale), plan.size(), reused, o.store, to_train, duration(estimate));
+             selected.size(), claims::to_string(scale), plan.size(), reused, o.store, to_train, format_duration(estimate));
   std::fflush(stdout);
 
   struct sigaction sa{};
@@ -277,7 +269,7 @@ int run_reproduce(const ReproduceOptions& o) {
       const int width = 30, fill = static_cast<int>(std::clamp(frac, 0.0, 1.0) * width);
       std::fprintf(stderr, "\r\x1b[K[%s%s] %zu/%zu runs  %s seed %llu epoch %d/%d  ETA %s", std::string(fill, '=').c_str(),
                    std::string(width - fill, ' ').c_str(), done, to_train, p.exp->arms[p.arm].name.c_str(),
-                   static_cast<unsigned long long>(p.seed), epoch, epochs, duration(frac > 0 ? elapsed * (1 - frac) / frac : NAN).c_str());
+                   static_cast<unsigned long long>(p.seed), epoch, epochs, format_duration(frac > 0 ? elapsed * (1 - frac) / frac : NAN).c_str());
       std::fflush(stderr);
     };
     std::optional<RunRecord> r = train(p, o, bar);
@@ -320,7 +312,7 @@ int run_reproduce(const ReproduceOptions& o) {
     mismatches += c.verdict != c.expected;
   }
   fmt::print("\n{} claim(s): {} as expected, {} mismatch(es); {} runs trained, {} reused, {}\n", reports.size(),
-             reports.size() - static_cast<std::size_t>(mismatches), mismatches, done, reused, duration(wall));
+             reports.size() - static_cast<std::size_t>(mismatches), mismatches, done, reused, format_duration(wall));
 
   if (!o.json.empty()) {
     nlohmann::json doc = {{"tool", "regcheck reproduce"}, {"regcheck_version", REGCHECK_VERSION}, {"scale", claims::to_string(scale)},

@@ -36,14 +36,6 @@ struct TrainOptions {
   bool quiet = false;
 };
 
-std::string duration(double s) {
-  if (!std::isfinite(s) || s < 0) return "?";
-  const long t = std::lround(s);
-  if (t >= 3600) return fmt::format("{}h{:02}m", t / 3600, t / 60 % 60);
-  if (t >= 60) return fmt::format("{}m{:02}s", t / 60, t % 60);
-  return fmt::format("{}s", t);
-}
-
 std::string acc(double a) { return std::isfinite(a) ? fmt::format("{:.4f}", a) : std::string("-"); }
 
 // The optimizers and metrics allocate parameter-sized temporaries every step (e.g. 3.2 MB for the
@@ -112,7 +104,7 @@ int run_train(const TrainOptions& o) {
     const double done = done_samples + per_epoch * static_cast<double>(p.step) / static_cast<double>(p.steps);
     const double eta = done > 0 ? elapsed * (total - done) / done : NAN;
     std::fprintf(stderr, "\r\x1b[Kepoch %d/%d  step %ld/%ld  loss %.4f  acc %s  %.0f samples/s  ETA %s", p.epoch, c.epochs,
-                 p.step, p.steps, p.loss, acc(p.accuracy).c_str(), p.samples_per_s, duration(eta).c_str());
+                 p.step, p.steps, p.loss, acc(p.accuracy).c_str(), p.samples_per_s, format_duration(eta).c_str());
     std::fflush(stderr);
   };
   auto on_epoch = [&](const nets::train::EpochMetrics& m) {
@@ -122,7 +114,7 @@ int run_train(const TrainOptions& o) {
     const double eta = elapsed * (total - done_samples) / done_samples;
     fmt::print("epoch {}/{}  lr {:.4g}  train_loss {:.4f}  train_acc {}  test_loss {:.4f}  test_accuracy {}  sparsity {:.4f}  {:.0f} samples/s  {:.1f} s  ETA {}\n",
                m.epoch, c.epochs, m.lr, m.train_loss, acc(m.train_accuracy), m.test_loss, acc(m.test_accuracy), m.sparsity,
-               m.samples_per_s, m.seconds, duration(eta));
+               m.samples_per_s, m.seconds, format_duration(eta));
     std::fflush(stdout);
     if (!o.json.empty() && !stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   };
@@ -131,7 +123,7 @@ int run_train(const TrainOptions& o) {
   const auto& last = t.history().back();
   fmt::print("final: test_accuracy {}  test_loss {:.6g}  train_loss {:.6g}  sparsity {:.4f}  params {:.0f} -> {:.0f}  ({} total)\n",
              acc(last.test_accuracy), last.test_loss, last.train_loss, last.sparsity, last.cost.params, last.cost.params_pruned,
-             duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
+             format_duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
   if (!o.json.empty()) fmt::print("history written to {}\n", o.json);
   return 0;
 }

@@ -7,6 +7,11 @@
 
 namespace regcheck::claims::noise_rules {
 
+// The noise levels (nu, or eta) at which the Tikhonov-equivalence checks measure slopes and
+// O(nu^2) remainders: three decades, small enough for the expansions, large enough that the
+// remainder stays above rounding.
+inline constexpr std::array<double, 3> kNus{1e-2, 1e-3, 1e-4};
+
 struct Rule5 {
   std::array<double, 5> z, w;
 };

@@ -41,7 +41,7 @@ namespace dl = theory::dlbook;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-constexpr std::array<double, 3> kNus{1e-2, 1e-3, 1e-4};
+using noise_rules::kNus;
 
 // ---- 7.6.1: models y^ = sum_k w_k x^{p_k}, x ~ N(0, 1), E[y|x] = f = sum_k c_k x^{p_k} --------------
 

@@ -29,7 +29,7 @@ namespace dl = theory::dlbook;
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 constexpr double kEps = std::numeric_limits<double>::epsilon();
-constexpr std::array<double, 3> kNus{1e-2, 1e-3, 1e-4};
+using noise_rules::kNus;
 
 // ---- 7.6.2: y^(x; w) = p(w) x, p a cubic, y = p(w0) x, weight noise eps ~ N(0, eta) -------------------
 
