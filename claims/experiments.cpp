@@ -10,6 +10,9 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
 void register_dlbook_7_11_inference(ExperimentRegistry&);
 void register_dlbook_7_10_bagging(ExperimentRegistry&);
 void register_gcsr_fig3_coherence(ExperimentRegistry&);
+void register_tl1_tab2_compare(ExperimentRegistry&);
+void register_tl1_tab3_interpret(ExperimentRegistry&);
+void register_tl1_fig7_a_effect(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -20,6 +23,9 @@ const ExperimentRegistry& all_experiments() {
     register_dlbook_7_11_inference(x);
     register_dlbook_7_10_bagging(x);
     register_gcsr_fig3_coherence(x);
+    register_tl1_tab2_compare(x);
+    register_tl1_tab3_interpret(x);
+    register_tl1_fig7_a_effect(x);
     return x;
   }();
   return r;

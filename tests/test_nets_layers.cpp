@@ -221,6 +221,19 @@ TEST(NetsLayers, PruningMetrics) {
   const double wtotal = 4 * 9 + 5 * 64, zeros = 9 + 1 + 64;
   EXPECT_DOUBLE_EQ(weight_sparsity(ps), zeros / wtotal);
   EXPECT_EQ(neurons_removed(ps), 2);
+  // Per layer (hand counts): conv 4 filters of 9, one removed, one more zero among the 27 surviving
+  // entries; dense 5 neurons of 64 inputs, one removed, the 256 surviving entries nonzero.
+  const auto ls = layer_sparsity(ps);
+  ASSERT_EQ(ls.size(), 2u);
+  EXPECT_EQ(ls[0].layer, 0);
+  EXPECT_EQ(ls[0].neurons, 4);
+  EXPECT_EQ(ls[0].neurons_removed, 1);
+  EXPECT_DOUBLE_EQ(ls[0].sparsity, 10.0 / 36);
+  EXPECT_DOUBLE_EQ(ls[0].surviving_sparsity, 1.0 / 27);
+  EXPECT_EQ(ls[1].layer, 2);
+  EXPECT_EQ(ls[1].neurons_removed, 1);
+  EXPECT_DOUBLE_EQ(ls[1].sparsity, 64.0 / 320);
+  EXPECT_DOUBLE_EQ(ls[1].surviving_sparsity, 0.0);
   const LayerCost c = network_cost(m);
   EXPECT_DOUBLE_EQ(c.params, 4 * 9 + 4 + 5 * 64 + 5);
   EXPECT_DOUBLE_EQ(c.params_pruned, (36 - 10) + 3 + (320 - 64) + 4);

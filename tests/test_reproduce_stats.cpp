@@ -289,7 +289,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 6u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 9u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -476,6 +476,84 @@ TEST(ReproduceExperiment, RegressionAnalysisByHand) {
   EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
   EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
   for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
+}
+
+// tl1.tab2.compare's analysis on hand-made finals (3 seeds; params = flops = 100 dense, so the
+// percentages are the pruned counts). Accuracy: integrated {0.95, 0.96, 0.97}, L1 {0.94, 0.96,
+// 0.95}, SGL and CGES {0.95, 0.95, 0.95}: paired differences vs L1 {0.01, 0, 0.02} (mean 0.01).
+// Pruned: integrated {40, 42, 44}, L1 {30, 31, 35} (L1 - integrated {-10, -11, -9}: mean -10),
+// SGL {50, 55, 57} (mean 12), CGES {45, 46, 50} (mean 5). Tolerance 1e-12: sums of three values.
+TEST(ReproduceExperiment, Tl1CompareAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("tl1.tab2.compare");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, double acc, double pruned) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    r.final = {{"test_accuracy", acc}, {"params", 100.0}, {"params_pruned", pruned}, {"flops", 100.0}, {"flops_pruned", pruned}};
+    r.history = nlohmann::json::array({r.final});
+    return r;
+  };
+  auto arm = [&](const std::string& name, std::vector<double> acc, std::vector<double> pruned) {
+    std::vector<rc::RunRecord> v;
+    for (std::size_t i = 0; i < 3; ++i) v.push_back(run(name, i + 1, acc[i], pruned[i]));
+    return v;
+  };
+  rc::ExperimentRuns runs{e, {arm("none", {0.97, 0.97, 0.98}, {100, 100, 100}), arm("l1", {0.94, 0.96, 0.95}, {30, 31, 35}),
+                              arm("sgl", {0.95, 0.95, 0.95}, {50, 55, 57}), arm("cges", {0.95, 0.95, 0.95}, {45, 46, 50}),
+                              arm("integrated-tl1", {0.95, 0.96, 0.97}, {40, 42, 44})}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows[0].kind, "band");
+  EXPECT_NEAR(*rows[0].measured, 0.01, 1e-12);
+  EXPECT_EQ(*rows[0].band_lo, -0.02);
+  EXPECT_EQ(*rows[0].band_hi, 0.02);
+  EXPECT_NEAR(*rows[3].effect, -10.0, 1e-12);  // flops%(l1) - flops%(integrated)
+  EXPECT_NEAR(*rows[4].effect, 12.0, 1e-12);
+  EXPECT_NEAR(*rows[5].effect, 5.0, 1e-12);
+  EXPECT_NEAR(*rows[6].effect, -10.0, 1e-12);  // params
+  EXPECT_EQ(rows[6].direction, +1);
+  EXPECT_NEAR(*rows[9].measured, -0.04 / 3, 1e-12);  // acc(integrated) - acc(none): {-0.02, -0.01, -0.01}
+  EXPECT_FALSE(rows[9].in_family);
+}
+
+// tl1.tab3.interpret's analysis on hand-made finals (3 seeds, last hidden layer). Neurons removed:
+// group {20, 22, 18} (mean 20), TL1 {0, 3, 1} (seeds 2 and 3 remove some, the fewest: seed 3, 1),
+// integrated {10, 12, 14} (mean 12), TL1 at lambda 0.001 {0, 0, 0}. Surviving sparsity: group
+// {0, 0.01, 0.02}, TL1 {0.7, 0.72, 0.74} (paired mean 0.71), integrated {0.5, 0.5, 0.5} (0.49).
+TEST(ReproduceExperiment, Tl1InterpretAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("tl1.tab3.interpret");
+  ASSERT_TRUE(e);
+  auto arm = [](const std::string& name, std::vector<double> removed, std::vector<double> surviving) {
+    std::vector<rc::RunRecord> v;
+    for (std::size_t i = 0; i < 3; ++i) {
+      rc::RunRecord r;
+      r.arm = name, r.seed = i + 1;
+      r.final = {{"layers.2.neurons_removed", removed[i]}, {"layers.2.surviving_sparsity", surviving[i]}};
+      r.history = nlohmann::json::array({r.final});
+      v.push_back(r);
+    }
+    return v;
+  };
+  rc::ExperimentRuns runs{e, {arm("group", {20, 22, 18}, {0, 0.01, 0.02}), arm("tl1", {0, 3, 1}, {0.7, 0.72, 0.74}),
+                              arm("tl1-weak", {0, 0, 0}, {0.4, 0.4, 0.4}), arm("integrated-tl1", {10, 12, 14}, {0.5, 0.5, 0.5})}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_NEAR(*rows[0].effect, 20.0, 1e-12);
+  EXPECT_NEAR(*rows[1].effect, 0.71, 1e-12);
+  EXPECT_EQ(rows[2].verdict, Verdict::Fails);  // TL1 removes neurons on seeds 2 and 3
+  EXPECT_TRUE(rows[2].in_family);
+  EXPECT_EQ(*rows[2].measured, 1.0);  // the smallest counterexample: seed 3 removes 1
+  EXPECT_NE(rows[2].detail.find("seed 3"), std::string::npos) << rows[2].detail;
+  EXPECT_NEAR(*rows[3].effect, 12.0, 1e-12);
+  EXPECT_NEAR(*rows[4].effect, 0.49, 1e-12);
+  EXPECT_EQ(rows[5].verdict, Verdict::Holds);  // the weak TL1 removes none: informative
+  EXPECT_FALSE(rows[5].in_family);
+  // No spread over the seeds (no t test): an in-family row that is INCONCLUSIVE, not an error.
+  runs.by_arm[0] = arm("group", {0, 0, 0}, {0, 0.01, 0.02});
+  const std::vector<rc::TestRow> flat = e->analyze(runs);
+  EXPECT_EQ(flat[0].kind, "descriptive");
+  EXPECT_TRUE(flat[0].in_family);
+  EXPECT_EQ(flat[0].verdict, Verdict::Inconclusive);
 }
 
 // ---- errors that must be raised ----

@@ -63,7 +63,9 @@ TestRow paired_row(std::string name, std::string hypothesis, std::span<const dou
 TestRow band_row(std::string name, std::string hypothesis, std::span<const double> x, double lo, double hi,
                  std::optional<double> theory, std::string tolerance);
 
-// A row the experiment decides itself (verdict, measured, detail), outside Holm's family.
+// A row the experiment decides itself (verdict, measured, detail), outside Holm's family. With
+// in_family set by the experiment it is an exact check that decides the claim (e.g. a count that
+// must be 0 on every seed: FAILS on one counterexample) without entering Holm's family (no p).
 TestRow descriptive_row(std::string name, std::string hypothesis);
 
 // Smallest mean shift delta > 0 that the one-sided one-sample t test at level `alpha` with n

@@ -35,6 +35,38 @@ long neurons_removed(const std::vector<Param<T>*>& ps) {
   return removed;
 }
 
+// Per weight layer (connections are the weight entries, neurons the rows: dense outputs, conv
+// filters): exact-zero fraction over all entries, neurons removed (all-zero rows) and the
+// exact-zero fraction over the entries of the SURVIVING rows, which tells connection-level
+// sparsity (TL1, L1) from neuron-level sparsity (group lasso zeroes whole rows, the rest dense;
+// tl1 paper sec. 4.5, Table 3). 0 when every row is removed.
+struct LayerSparsity {
+  int layer;
+  long neurons = 0, neurons_removed = 0;
+  double sparsity = 0, surviving_sparsity = 0;
+};
+
+template <class T>
+std::vector<LayerSparsity> layer_sparsity(const std::vector<Param<T>*>& ps) {
+  std::vector<LayerSparsity> out;
+  for (const Param<T>* p : ps) {
+    if (!p->is_weight || p->value.size() == 0) continue;
+    LayerSparsity s{p->layer, static_cast<long>(p->value.rows())};
+    double zeros = 0, surviving_zeros = 0;
+    for (Eigen::Index r = 0; r < p->value.rows(); ++r) {
+      const auto z = static_cast<double>((p->value.row(r).array() == T(0)).count());
+      zeros += z;
+      if (z == static_cast<double>(p->value.cols())) ++s.neurons_removed;
+      else surviving_zeros += z;
+    }
+    s.sparsity = zeros / static_cast<double>(p->value.size());
+    const double surviving = static_cast<double>(s.neurons - s.neurons_removed) * static_cast<double>(p->value.cols());
+    s.surviving_sparsity = surviving > 0 ? surviving_zeros / surviving : 0.0;
+    out.push_back(s);
+  }
+  return out;
+}
+
 template <class T>
 LayerCost network_cost(Sequential<T>& m) {
   LayerCost t;

@@ -50,6 +50,11 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   j["regularization"] = m.regularization;
   j["sparsity"] = m.sparsity;
   j["neurons_removed"] = m.neurons_removed;
+  nlohmann::json ls = nlohmann::json::object();  // keyed by layer number: flattened to "layers.<l>.<field>"
+  for (const LayerSparsity& l : m.layers)
+    ls[std::to_string(l.layer)] = {{"neurons", l.neurons}, {"neurons_removed", l.neurons_removed}, {"sparsity", l.sparsity},
+                                   {"surviving_sparsity", l.surviving_sparsity}};
+  j["layers"] = ls;
   j["params"] = m.cost.params;
   j["params_pruned"] = m.cost.params_pruned;
   j["flops"] = m.cost.flops;
@@ -424,6 +429,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   for (const Reg& r : regs_) m.regularization += r.reg.value(r.params);
   m.sparsity = weight_sparsity(params_);
   m.neurons_removed = neurons_removed(params_);
+  m.layers = layer_sparsity(params_);
   m.cost = network_cost(*model_);
   if (cfg_.variance_probe.layer >= 0) probe_variance(m);
   if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);

@@ -35,6 +35,7 @@ struct EpochMetrics {
   double regularization = 0;  // sum over regularizers of lambda Omega(w) at the end of the epoch
   double sparsity = 0;        // fraction of weight entries exactly 0
   long neurons_removed = 0;   // rows (neurons / filters) of weights that are all 0
+  std::vector<LayerSparsity> layers;  // per weight layer: sparsity, neurons removed, surviving-row sparsity
   LayerCost cost;             // params and FLOPs, dense and pruned
   std::vector<LayerGradStat> mean_abs_grad;  // per weight layer, averaged over the epoch's steps
   std::vector<double> pi_steps;  // gated gcsr or gcsr.log_pi: pi of every step (NaN when no gradient)
