@@ -30,4 +30,9 @@ inline nlohmann::json set_regularizer(const nlohmann::json& reg) {
   return nlohmann::json::array({{{"op", "replace"}, {"path", "/regularizer"}, {"value", reg}}});
 }
 
+// JSON Patch setting the number of epochs (a scale's plan).
+inline nlohmann::json set_epochs(int n) {
+  return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}});
+}
+
 }  // namespace regcheck::claims::tl1x
