@@ -10,6 +10,7 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
 void register_dlbook_7_11_inference(ExperimentRegistry&);
 void register_dlbook_7_10_bagging(ExperimentRegistry&);
 void register_gcsr_fig3_coherence(ExperimentRegistry&);
+void register_gcsr_tab3_compression(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -20,6 +21,7 @@ const ExperimentRegistry& all_experiments() {
     register_dlbook_7_11_inference(x);
     register_dlbook_7_10_bagging(x);
     register_gcsr_fig3_coherence(x);
+    register_gcsr_tab3_compression(x);
     return x;
   }();
   return r;
