@@ -512,6 +512,38 @@ TEST(ReproduceExperiment, CompressionAnalysisByHand) {
   EXPECT_THROW(e->analyze(three), std::invalid_argument);
 }
 
+// dlbook.fig7_3.early-stopping's informative rows for Algorithms 7.1-7.3, on hand-made runs of 3
+// epochs: fixed-epoch test losses {0.6, 0.7, 0.65}; Alg. 7.1 {0.5, 0.6, 0.5} -> gains {0.1, 0.1,
+// 0.15}, mean 0.35 / 3; Alg. 7.2 {0.55, 0.6, 0.6} -> {0.05, 0.1, 0.05}, mean 0.2 / 3; Alg. 7.3 {0.7,
+// 0.7, 0.7} -> {-0.1, 0, -0.05}, mean -0.05; i* {2, 2, 3}, mean 7 / 3; Alg. 7.1 stopped at epoch 2
+// in every run (< 3: HOLDS); Alg. 7.3 reached its target in 2 of 3 runs.
+TEST(ReproduceExperiment, EarlyStoppingAlgorithmRows) {
+  const rc::Experiment* e = rc::all_experiments().find("dlbook.fig7_3.early-stopping");
+  ASSERT_TRUE(e);
+  auto run = [](std::uint64_t seed, std::vector<double> val, double a71, double a72, double a73, double i_star, double reached) {
+    rc::RunRecord r;
+    r.arm = "sgd", r.seed = seed;
+    double train = 1.0 + 0.1 * static_cast<double>(seed * seed);  // distinct per seed: the U-shape rows need a spread
+    for (double v : val) r.history.push_back({{"test_loss", v}, {"train_loss", train /= 2}});
+    r.final = r.history.back();
+    r.final["early_stopping.alg71.test_loss"] = a71, r.final["early_stopping.alg72.test_loss"] = a72;
+    r.final["early_stopping.alg73.test_loss"] = a73, r.final["early_stopping.i_star"] = i_star;
+    r.final["early_stopping.alg71.epochs"] = 2.0, r.final["early_stopping.alg73.reached"] = reached;
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run(1, {1.0, 0.5, 0.6}, 0.5, 0.55, 0.7, 2, 1), run(2, {1.1, 0.4, 0.7}, 0.6, 0.6, 0.7, 2, 0),
+                               run(3, {0.9, 0.45, 0.65}, 0.5, 0.6, 0.7, 3, 1)}}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_NEAR(*rows[3].effect, 0.35 / 3, 1e-12);
+  EXPECT_NEAR(*rows[4].effect, 0.2 / 3, 1e-12);
+  EXPECT_NEAR(*rows[5].effect, -0.05, 1e-12);
+  for (int k = 3; k <= 6; ++k) EXPECT_FALSE(rows[static_cast<std::size_t>(k)].in_family) << rows[static_cast<std::size_t>(k)].name;
+  EXPECT_NEAR(*rows[6].measured, 7.0 / 3, 1e-12);
+  EXPECT_EQ(rows[6].verdict, Verdict::Holds);
+  EXPECT_NE(rows[6].detail.find("2 of 3 runs"), std::string::npos) << rows[6].detail;
+}
+
 TEST(ReproduceExperiment, RegressionAnalysisByHand) {
   const rc::Experiment* e = rc::all_experiments().find("dropact.fig3.regression");
   ASSERT_TRUE(e);

@@ -409,6 +409,16 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     c.dropout_inference.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
     v.done();
   }
+  if (o.has("early_stopping")) {
+    Obj v(o.at("early_stopping"), "early_stopping");
+    auto& es = c.early_stopping;
+    es.patience = static_cast<int>(v.integer("patience", 0, 1, 1000000, "1..1000000"));
+    if (es.patience == 0) field_error("early_stopping.patience", "missing (required)");
+    es.every = static_cast<int>(v.integer("every", 1, 1, 1000000, "1..1000000 epochs"));
+    es.validation_fraction = v.num("validation_fraction", 0.2, [](double x) { return x > 0 && x < 1; }, "0 < validation_fraction < 1");
+    es.max_epochs = static_cast<int>(v.integer("max_epochs", 0, 1, 1000000, "1..1000000 (default: epochs)"));
+    v.done();
+  }
   if (o.has("fit_probe")) {
     Obj f(o.at("fit_probe"), "fit_probe");
     if (c.data.kind != "xsinx" && c.data.kind != "piecewise-constant")
