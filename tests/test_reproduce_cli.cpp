@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -111,6 +112,40 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   ASSERT_EQ(f.code, 0) << f.err;
   EXPECT_NE(f.out.find("90 planned runs (0 reused"), std::string::npos) << f.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t4.json"))), normalized(j));
+}
+
+// The report's data_files name every data file a run reads, hashed once per run: a base config
+// on Fashion-MNIST (gcsr.fig3.coherence's, moved to its first 200 / 100 examples through
+// --config-dir) lists the four IDX files of `dir` and not the digits file; the per-example
+// probe entries of dlbook.7_10.bagging stay out of the per-arm JSON (counted only).
+TEST(ReproduceCli, FashionMnistFilesHashedAndPerExampleEntriesLeftOut) {
+  const fs::path fm = "/usr/share/datasets/fashion-mnist";
+  if (!fs::exists(fm / "train-images-idx3-ubyte.gz")) GTEST_SKIP() << "Fashion-MNIST not installed";
+  const fs::path d = scratch();
+  fs::create_directories(d / "configs");
+  for (const auto& f : fs::directory_iterator(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs")) fs::copy_file(f.path(), d / "configs" / f.path().filename());
+  nlohmann::json c = nlohmann::json::parse(slurp((fs::path(REGCHECK_SOURCE_DIR) / "nets/configs") / "gcsr-coherence.json"));
+  c["data"] = {{"kind", "fashion-mnist"}, {"dir", fm.string()}, {"normalize", true}, {"train_limit", 200}, {"test_limit", 100}};
+  c["model"]["input"] = {784};
+  std::ofstream(d / "configs" / "gcsr-coherence.json", std::ios::trunc) << c.dump(2);
+  const CliRun a = run("--claim gcsr.fig3.coherence --claim dlbook.7_10.bagging --scale smoke --config-dir " + (d / "configs").string() +
+                       " --store " + (d / "s.sqlite").string() + " --json " + (d / "r.json").string());
+  ASSERT_TRUE(a.code == 0 || a.code == 1) << a.out << a.err;
+  const nlohmann::json j = nlohmann::json::parse(slurp(d / "r.json"));
+  std::set<std::string> names;
+  for (const auto& f : j["data_files"]) {
+    names.insert(fs::path(f["path"].get<std::string>()).filename().string());
+    EXPECT_EQ(f["sha256"].get<std::string>().size(), 64u);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                                          "t10k-labels-idx1-ubyte.gz"}));
+  for (const auto& cl : j["claims"])
+    for (const auto& arm : cl["arms"]) {
+      for (const auto& [k, v] : arm["final"].items()) EXPECT_EQ(k.find("predictions."), std::string::npos) << k;
+      if (cl["id"] == "dlbook.7_10.bagging") {
+        EXPECT_EQ(arm["per_example_counts"], nlohmann::json({{"predictions.output", 2000}, {"predictions.target", 2000}}));
+      }
+    }
 }
 
 TEST(ReproduceCli, KilledRunResumesToTheSameReport) {

@@ -157,7 +157,7 @@ DataSpec parse_data(const nlohmann::json& v, const fs::path& base) {
     d.dir = resolve(o.str("dir", data::kFashionMnistDir), base);
     std::error_code ec;
     if (!fs::is_directory(d.dir, ec)) field_error(o.sub("dir"), fmt::format("folder '{}' does not exist", d.dir.string()));
-    for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})
+    for (const char* f : data::kFashionMnistFiles)
       if (!fs::is_regular_file(d.dir / f, ec)) field_error(o.sub("dir"), fmt::format("'{}' has no file {}", d.dir.string(), f));
     parse_images(o, d, {0.2860f}, {0.3530f});  // Fashion-MNIST train-set pixel mean and sd
     parse_limits(o, d);
