@@ -11,6 +11,7 @@
 #include "claims/core/results_store.hpp"
 #include "claims/core/sha256.hpp"
 #include "nets/data/digits.hpp"
+#include "nets/data/idx.hpp"
 #include "nets/train/trainer.hpp"
 
 #include <fmt/format.h>
@@ -64,10 +65,12 @@ struct Planned {
   std::optional<RunRecord> stored;
 };
 
-// The data files a config reads (the digits default included).
+// The data files a config reads (the digits default and Fashion-MNIST's four IDX files included).
 std::vector<fs::path> data_files(const nets::train::DataSpec& d) {
   std::vector<fs::path> f;
   if (d.kind == "digits") f.push_back(d.path.empty() ? fs::path(nets::data::kDigitsPath) : d.path);
+  if (d.kind == "fashion-mnist")
+    for (const char* name : nets::data::kFashionMnistFiles) f.push_back(d.dir / name);
   for (const fs::path& p : {d.train_images, d.train_labels, d.test_images, d.test_labels})
     if (!p.empty()) f.push_back(p);
   for (const auto& p : d.train_files) f.push_back(p);
@@ -203,10 +206,10 @@ int run_reproduce(const ReproduceOptions& o) {
         }
         // The config hash: SHA-256 of the canonical JSON (keys sorted, nlohmann's shortest
         // round-trip numbers) without threads (results do not depend on them) and with each
-        // data file's path replaced by its content's SHA-256.
+        // data file's path (digits `path`, Fashion-MNIST `dir`) replaced by its content's SHA-256.
         nlohmann::json canon = p.config;
         canon.erase("threads");
-        if (canon.contains("data")) canon["data"].erase("path");
+        if (canon.contains("data")) canon["data"].erase("path"), canon["data"].erase("dir");
         nlohmann::json digests = nlohmann::json::array();
         for (const fs::path& f : data_files(cfg.data)) {
           std::error_code ec;

@@ -13,6 +13,7 @@ void register_gcsr_fig3_coherence(ExperimentRegistry&);
 void register_tl1_tab2_compare(ExperimentRegistry&);
 void register_tl1_tab3_interpret(ExperimentRegistry&);
 void register_tl1_fig7_a_effect(ExperimentRegistry&);
+void register_gcsr_tab3_compression(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -26,6 +27,7 @@ const ExperimentRegistry& all_experiments() {
     register_tl1_tab2_compare(x);
     register_tl1_tab3_interpret(x);
     register_tl1_fig7_a_effect(x);
+    register_gcsr_tab3_compression(x);
     return x;
   }();
   return r;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -71,21 +72,23 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   const fs::path d = scratch();
   const CliRun a = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t1.json").string());
   ASSERT_EQ(a.code, 0) << a.out << a.err;  // every verdict as the registry expects at smoke scale
-  EXPECT_NE(a.out.find("87 planned runs (0 reused"), std::string::npos) << a.out;
-  EXPECT_NE(a.out.find("Holm step-down over the 27 in-family tests of the 9 claim(s)"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("135 planned runs (0 reused"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("Holm step-down over the 29 in-family tests of the 10 claim(s)"), std::string::npos) << a.out;
   const nlohmann::json j = nlohmann::json::parse(slurp(d / "t1.json"));
   EXPECT_EQ(j["scale"], "smoke");
-  EXPECT_EQ(j["family"]["size"], 27);
+  EXPECT_EQ(j["family"]["size"], 29);
   ASSERT_EQ(j["data_files"].size(), 1u);
   EXPECT_EQ(j["data_files"][0]["sha256"].get<std::string>().size(), 64u);
-  ASSERT_EQ(j["claims"].size(), 9u);
+  ASSERT_EQ(j["claims"].size(), 10u);
   for (const auto& c : j["claims"]) {
     EXPECT_EQ(c["verdict"], c["expected"]) << c["id"];
     for (const auto& arm : c["arms"]) {
-      EXPECT_EQ(arm["seeds"], nlohmann::json({1, 2, 3})) << c["id"];
+      const std::size_t n = arm["seeds"].size();  // seeds 1..n (3 at smoke; gcsr.tab3.compression 6: half select, half test)
+      EXPECT_GE(n, 3u) << c["id"];
+      for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(arm["seeds"][i], i + 1) << c["id"];
       EXPECT_TRUE(arm["final"].contains(c["metric"].get<std::string>())) << c["id"];
       for (const auto& [name, curve] : arm["curves"].items()) EXPECT_FALSE(curve.empty()) << c["id"] << " " << name;
-      EXPECT_EQ(arm["config_hashes"].size(), 3u);
+      EXPECT_EQ(arm["config_hashes"].size(), n);
     }
     for (const auto& t : c["tests"]) {
       EXPECT_TRUE(t.contains("verdict"));
@@ -102,13 +105,47 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   // A rerun reuses every finished run and reports the same.
   const CliRun c = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t3.json").string());
   ASSERT_EQ(c.code, 0) << c.err;
-  EXPECT_NE(c.out.find("87 planned runs (87 reused"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("135 planned runs (135 reused"), std::string::npos) << c.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t3.json"))), normalized(j));
   // --fresh ignores the stored runs and trains them again, to the same report.
   const CliRun f = run("--scale smoke --fresh --store " + (d / "t1.sqlite").string() + " --json " + (d / "t4.json").string());
   ASSERT_EQ(f.code, 0) << f.err;
-  EXPECT_NE(f.out.find("87 planned runs (0 reused"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("135 planned runs (0 reused"), std::string::npos) << f.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t4.json"))), normalized(j));
+}
+
+// The report's data_files name every data file a run reads, hashed once per run: a base config
+// on Fashion-MNIST (gcsr.fig3.coherence's, moved to its first 200 / 100 examples through
+// --config-dir) lists the four IDX files of `dir` and not the digits file; the per-example
+// probe entries of dlbook.7_10.bagging stay out of the per-arm JSON (counted only).
+TEST(ReproduceCli, FashionMnistFilesHashedAndPerExampleEntriesLeftOut) {
+  const fs::path fm = "/usr/share/datasets/fashion-mnist";
+  if (!fs::exists(fm / "train-images-idx3-ubyte.gz")) GTEST_SKIP() << "Fashion-MNIST not installed";
+  const fs::path d = scratch();
+  fs::create_directories(d / "configs");
+  for (const auto& f : fs::directory_iterator(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs")) fs::copy_file(f.path(), d / "configs" / f.path().filename());
+  nlohmann::json c = nlohmann::json::parse(slurp((fs::path(REGCHECK_SOURCE_DIR) / "nets/configs") / "gcsr-coherence.json"));
+  c["data"] = {{"kind", "fashion-mnist"}, {"dir", fm.string()}, {"normalize", true}, {"train_limit", 200}, {"test_limit", 100}};
+  c["model"]["input"] = {784};
+  std::ofstream(d / "configs" / "gcsr-coherence.json", std::ios::trunc) << c.dump(2);
+  const CliRun a = run("--claim gcsr.fig3.coherence --claim dlbook.7_10.bagging --scale smoke --config-dir " + (d / "configs").string() +
+                       " --store " + (d / "s.sqlite").string() + " --json " + (d / "r.json").string());
+  ASSERT_TRUE(a.code == 0 || a.code == 1) << a.out << a.err;
+  const nlohmann::json j = nlohmann::json::parse(slurp(d / "r.json"));
+  std::set<std::string> names;
+  for (const auto& f : j["data_files"]) {
+    names.insert(fs::path(f["path"].get<std::string>()).filename().string());
+    EXPECT_EQ(f["sha256"].get<std::string>().size(), 64u);
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+                                          "t10k-labels-idx1-ubyte.gz"}));
+  for (const auto& cl : j["claims"])
+    for (const auto& arm : cl["arms"]) {
+      for (const auto& [k, v] : arm["final"].items()) EXPECT_EQ(k.find("predictions."), std::string::npos) << k;
+      if (cl["id"] == "dlbook.7_10.bagging") {
+        EXPECT_EQ(arm["per_example_counts"], nlohmann::json({{"predictions.output", 2000}, {"predictions.target", 2000}}));
+      }
+    }
 }
 
 TEST(ReproduceCli, KilledRunResumesToTheSameReport) {

@@ -94,10 +94,19 @@ nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::
   nlohmann::json seeds = nlohmann::json::array();
   for (const RunRecord& r : rs) seeds.push_back(r.seed);
   j["seeds"] = seeds;
-  // Every final metric present in every run.
-  nlohmann::json finals = nlohmann::json::object();
+  // Every final metric present in every run, but for per-example probe entries (a last dotted
+  // component that is an index, e.g. "predictions.output.17"): the analysis reads them from the
+  // results store; the report only counts them per prefix, so that it stays small.
+  nlohmann::json finals = nlohmann::json::object(), per_example = nlohmann::json::object();
   if (!rs.empty())
     for (auto it = rs.front().final.begin(); it != rs.front().final.end(); ++it) {
+      const std::size_t dot = it.key().rfind('.');
+      if (dot != std::string::npos && dot + 1 < it.key().size() &&
+          it.key().find_first_not_of("0123456789", dot + 1) == std::string::npos) {
+        const std::string prefix = it.key().substr(0, dot);
+        per_example[prefix] = per_example.value(prefix, 0) + 1;
+        continue;
+      }
       std::vector<double> x;
       for (const RunRecord& r : rs) x.push_back(metric(r.final, it.key()));
       bool ok = true;
@@ -105,6 +114,7 @@ nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::
       if (ok) finals[it.key()] = to_json(summarize_metric(x));
     }
   j["final"] = finals;
+  if (!per_example.empty()) j["per_example_counts"] = per_example;  // entries per run, kept in the store only
   nlohmann::json curves = nlohmann::json::object();
   for (const std::string& key : e.curves) {
     nlohmann::json pts = nlohmann::json::array();

@@ -99,8 +99,10 @@ const ExperimentRegistry& all_experiments();
 // "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed);
 
-// Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric), and the
-// per-epoch curves of the experiment's curve metrics with their 95% CI bands.
+// Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric but the
+// per-example entries of probes, such as "predictions.output.17", which are only counted per
+// prefix in "per_example_counts": the analysis reads them from the store), and the per-epoch
+// curves of the experiment's curve metrics with their 95% CI bands.
 nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::size_t arm_index);
 
 struct ClaimReport {

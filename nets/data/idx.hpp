@@ -4,6 +4,7 @@
 // Layout: big-endian 32-bit magic = 0x00000800 | (type << 8) | ndim with type 0x08 (unsigned
 // byte), so 2051 = images (ndim 3: count, rows, cols) and 2049 = labels (ndim 1: count); then
 // the dimensions as big-endian 32-bit integers; then the bytes, row-major.
+#include <array>
 #include <string>
 #include <vector>
 #include <cstdint>
@@ -16,6 +17,9 @@ namespace regcheck::nets::data {
 inline constexpr std::uint32_t kIdxImagesMagic = 2051;
 inline constexpr std::uint32_t kIdxLabelsMagic = 2049;
 inline constexpr const char* kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
+// The four IDX files load_fashion_mnist reads from its folder (train, then test; images, labels).
+inline constexpr std::array<const char*, 4> kFashionMnistFiles = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                                                                   "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
 
 struct IdxImages {
   std::size_t count = 0, rows = 0, cols = 0;

@@ -157,7 +157,7 @@ DataSpec parse_data(const nlohmann::json& v, const fs::path& base) {
     d.dir = resolve(o.str("dir", data::kFashionMnistDir), base);
     std::error_code ec;
     if (!fs::is_directory(d.dir, ec)) field_error(o.sub("dir"), fmt::format("folder '{}' does not exist", d.dir.string()));
-    for (const char* f : {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"})
+    for (const char* f : data::kFashionMnistFiles)
       if (!fs::is_regular_file(d.dir / f, ec)) field_error(o.sub("dir"), fmt::format("'{}' has no file {}", d.dir.string(), f));
     parse_images(o, d, {0.2860f}, {0.3530f});  // Fashion-MNIST train-set pixel mean and sd
     parse_limits(o, d);
@@ -407,6 +407,16 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
       c.dropout_inference.samples.push_back(n);
     }
     c.dropout_inference.examples = v.integer("examples", 512, 2, 1000000, "2..1000000");
+    v.done();
+  }
+  if (o.has("early_stopping")) {
+    Obj v(o.at("early_stopping"), "early_stopping");
+    auto& es = c.early_stopping;
+    es.patience = static_cast<int>(v.integer("patience", 0, 1, 1000000, "1..1000000"));
+    if (es.patience == 0) field_error("early_stopping.patience", "missing (required)");
+    es.every = static_cast<int>(v.integer("every", 1, 1, 1000000, "1..1000000 epochs"));
+    es.validation_fraction = v.num("validation_fraction", 0.2, [](double x) { return x > 0 && x < 1; }, "0 < validation_fraction < 1");
+    es.max_epochs = static_cast<int>(v.integer("max_epochs", 0, 1, 1000000, "1..1000000 (default: epochs)"));
     v.done();
   }
   if (o.has("fit_probe")) {

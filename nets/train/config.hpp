@@ -134,6 +134,16 @@ struct FitProbeSpec {
   double boundary = 1.0;  // width of each end region
 };
 
+// After the LAST epoch: Deep Learning sec. 7.8, Algorithms 7.1-7.3, run as separate trainings from
+// the same config on a seeded split of the training set into subtrain and validation
+// (nets/train/early_stopping.hpp). The unit of "n steps" is `every` epochs.
+struct EarlyStoppingSpec {
+  int patience = 0;                  // p of Alg. 7.1, evaluations without improvement; 0 = not run
+  int every = 1;                     // n of Alg. 7.1 and 7.3, in epochs between evaluations
+  double validation_fraction = 0.2;  // share of the training set held out as the validation set
+  int max_epochs = 0;                // cap of Alg. 7.1 and of Alg. 7.3 (which need not terminate); 0 = `epochs`
+};
+
 struct TrainConfig {
   ModelSpec model;
   PredictionsSpec predictions;
@@ -143,6 +153,7 @@ struct TrainConfig {
   VarianceProbeSpec variance_probe;
   DropoutInferenceSpec dropout_inference;
   FitProbeSpec fit_probe;
+  EarlyStoppingSpec early_stopping;
   DataSpec data;
   std::optional<LossKind> loss;  // default: cross-entropy for labelled data, mse for regression
   OptimizerSpec optimizer;

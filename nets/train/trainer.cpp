@@ -3,6 +3,7 @@
 
 #include "nets/data/split.hpp"
 #include "nets/loss.hpp"
+#include "nets/train/early_stopping.hpp"
 #include "nets/train/json_reader.hpp"
 #include "sim/rng.hpp"
 
@@ -79,6 +80,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   }
   if (!m.dropout_inference.is_null()) j["dropout_inference"] = m.dropout_inference;
   if (!m.predictions.is_null()) j["predictions"] = m.predictions;
+  if (!m.early_stopping.is_null()) j["early_stopping"] = m.early_stopping;
   if (std::isfinite(m.fit_grid_mse))
     j["fit_probe"] = {{"train_mse", num_or_null(m.fit_train_mse)}, {"grid_mse", num_or_null(m.fit_grid_mse)},
                       {"boundary_mse", num_or_null(m.fit_boundary_mse)}, {"roughness", num_or_null(m.fit_roughness)}};
@@ -96,6 +98,17 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
   threads_ = cfg_.threads > 0 ? cfg_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   omp_set_num_threads(threads_);
   data_ = load_data(cfg_.data, cfg_.seed);
+  init();
+}
+
+Trainer::Trainer(TrainConfig cfg, TrainData data) : cfg_(std::move(cfg)), data_(std::move(data)) {
+  validate_run_fields(cfg_);
+  threads_ = cfg_.threads > 0 ? cfg_.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  omp_set_num_threads(threads_);
+  init();
+}
+
+void Trainer::init() {
   if (cfg_.bootstrap_member >= 0) {  // bagging (Deep Learning sec. 7.10): n draws with replacement
     const Dataset& d = data_.train;
     sim::Stream s(cfg_.seed, sim::stream_id("nets/data/bootstrap"), static_cast<std::uint64_t>(cfg_.bootstrap_member));
@@ -166,6 +179,14 @@ Trainer::Trainer(TrainConfig cfg) : cfg_(std::move(cfg)) {
     }
     if (!dropout) field_error("dropout_inference", "the model has no dropout layer");
     if (loss_ != LossKind::CrossEntropy) field_error("dropout_inference", "needs a classifier (cross-entropy loss)");
+  }
+  if (cfg_.early_stopping.patience > 0) {
+    for (Layer<float>* l : model_->all_layers())
+      if (l->kind() == "batchnorm")  // running averages are not parameters: theta* would not restore them
+        field_error("early_stopping", "the model has a batchnorm layer (allowed: models without batch norm)");
+    if (data_.test.size() == 0) field_error("early_stopping", "needs a test set (the final comparison of Algorithms 7.1-7.3)");
+    const std::string problem = split_problem(cfg_.early_stopping.validation_fraction, data_.train.size());
+    if (!problem.empty()) field_error("early_stopping.validation_fraction", problem);
   }
 }
 
@@ -435,6 +456,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);
   if (cfg_.predictions.examples > 0 && m.epoch == cfg_.epochs) probe_predictions(m);
   if (cfg_.fit_probe.grid > 0 && m.epoch == cfg_.epochs) probe_fit(m);
+  if (cfg_.early_stopping.patience > 0 && m.epoch == cfg_.epochs) m.early_stopping = to_json(run_early_stopping(cfg_, data_));
   history_.push_back(std::move(m));
   return history_.back();
 }

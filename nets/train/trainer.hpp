@@ -50,6 +50,8 @@ struct EpochMetrics {
   nlohmann::json dropout_inference;
   // predictions (last epoch only; null otherwise): {"output": {"0": y_0, ...}, "target": {...}}.
   nlohmann::json predictions;
+  // early_stopping (last epoch only; null otherwise): Algorithms 7.1-7.3, see nets/train/early_stopping.hpp.
+  nlohmann::json early_stopping;
   // fit_probe (last epoch only; NaN otherwise): see FitProbeSpec.
   double fit_train_mse = NAN, fit_grid_mse = NAN, fit_boundary_mse = NAN, fit_roughness = NAN;
 };
@@ -70,6 +72,9 @@ class Trainer {
   // Validates the config against the data and the model (std::invalid_argument naming the
   // field), loads the data, builds the model and the optimizer.
   explicit Trainer(TrainConfig cfg);
+  // The same on the given data instead of loading cfg.data (early stopping's subtrain / validation
+  // runs, nets/train/early_stopping.hpp); a bootstrap member still resamples data.train.
+  Trainer(TrainConfig cfg, TrainData data);
   ~Trainer();
 
   // Runs the next epoch and returns its metrics (also kept in history()).
@@ -103,6 +108,7 @@ class Trainer {
   void probe_predictions(EpochMetrics& m);
   void probe_fit(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
+  void init();  // everything after the data are in data_
 
   TrainConfig cfg_;
   TrainData data_;
