@@ -10,6 +10,9 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
 void register_dlbook_7_11_inference(ExperimentRegistry&);
 void register_dlbook_7_10_bagging(ExperimentRegistry&);
 void register_gcsr_fig3_coherence(ExperimentRegistry&);
+void register_gcsr_fig1_tolerance(ExperimentRegistry&);
+void register_gcsr_fig2_gradient_decay(ExperimentRegistry&);
+void register_gcsr_fig7_depth(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -20,6 +23,9 @@ const ExperimentRegistry& all_experiments() {
     register_dlbook_7_11_inference(x);
     register_dlbook_7_10_bagging(x);
     register_gcsr_fig3_coherence(x);
+    register_gcsr_fig1_tolerance(x);
+    register_gcsr_fig2_gradient_decay(x);
+    register_gcsr_fig7_depth(x);
     return x;
   }();
   return r;

@@ -10,6 +10,8 @@
 #include "sim/stats/tests.hpp"
 
 #include <boost/math/distributions/binomial.hpp>
+#include <cmath>
+#include <functional>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -289,7 +291,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 6u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 9u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -476,6 +478,42 @@ TEST(ReproduceExperiment, RegressionAnalysisByHand) {
   EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
   EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
   for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
+}
+
+// gcsr.fig2.gradient-decay's analysis on hand-made gradient curves (3 seeds x 10 epochs). Beyond:
+// g_e = exp(-a e) with a = {0.3, 0.4, 0.5}, so the least-squares slopes of ln g are exactly -a
+// (mean -0.4). Below: g_e = 10^(c (e - 1) / 9) with c = {2, 1, 0.5}: slopes c ln 10 / 9 (mean
+// 3.5 ln 10 / 27) and log10 g(10)/g(1) - 1 = c - 1 (mean 0.5 / 3). Tolerance 1e-12: ten
+// logarithms of exactly rounded powers of size <= 5 per slope.
+TEST(ReproduceExperiment, GradientDecayAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig2.gradient-decay");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, const std::function<double(int)>& g) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    for (int ep = 1; ep <= 10; ++ep) r.history.push_back({{"mean_abs_grad_all", g(ep)}});
+    r.final = r.history.back();
+    return r;
+  };
+  std::vector<rc::RunRecord> below, beyond;
+  const double a[] = {0.3, 0.4, 0.5}, c[] = {2, 1, 0.5};
+  for (std::uint64_t s = 0; s < 3; ++s) {
+    below.push_back(run("below", s + 1, [&](int ep) { return std::pow(10.0, c[s] * (ep - 1) / 9.0); }));
+    beyond.push_back(run("beyond", s + 1, [&](int ep) { return std::exp(-a[s] * ep); }));
+  }
+  const rc::ExperimentRuns runs{e, {below, beyond}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NEAR(*rows[0].effect, -0.4, 1e-12);
+  EXPECT_EQ(rows[0].direction, -1);
+  EXPECT_NEAR(*rows[1].effect, 3.5 * std::log(10.0) / 27, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 0.5 / 3, 1e-12);
+  EXPECT_FALSE(rows[3].in_family);
+  EXPECT_NEAR(*rows[3].measured, std::pow(10.0, 3.5 / 3), 1e-9);  // geometric mean of 100, 10, 10^0.5
+  // Fewer than the 10 epochs of the window: an error naming the count.
+  rc::ExperimentRuns short_runs{e, {below, beyond}};
+  short_runs.by_arm[0][0].history.erase(short_runs.by_arm[0][0].history.begin());
+  EXPECT_THROW(e->analyze(short_runs), std::invalid_argument);
 }
 
 // ---- errors that must be raised ----

@@ -1,0 +1,121 @@
+// gcsr.fig1.tolerance (Gradient-coherent strong regularization, sec. 1 and 3.1, figs. 1 and 6):
+// "the accuracy increases as we enforce stronger regularization with greater lambda. However, it
+// suddenly drops to 1.0% [chance] after enforcing a little stronger regularization"; the delayed
+// schedule (eq. 11, gamma = 5, "ours") "does not fail for higher values of lambda" but "performs
+// poorly for very strong regularization", where the gated rule (eq. 8, mu = 0.6, "ours_orig")
+// stays accurate because it "skips regularization if the quality of gradients is not good".
+//
+// nets/configs/gcsr-tolerance.json: a 64-128-128-128-10 ReLU MLP with dropout 0.5 on the UCI
+// digits, the paper's common settings (SGD momentum 0.9, batch 128, lr 0.05, no batch norm, L1
+// by the prox of eq. 10, biases not regularized). The lambdas are fixed in advance from a seed-1
+// pilot sweep (1e-3, 3e-3: accurate; 1e-2: partly failing; 2e-2, 3e-2: chance), never chosen on
+// the runs tested. All arms of a seed share the data split and the initial weights: paired tests.
+#include "claims/core/experiment.hpp"
+
+#include <fmt/format.h>
+
+namespace regcheck::claims {
+
+namespace {
+const char* kAcc = "test_accuracy";
+constexpr double kChance = 0.1;  // 10 balanced classes (the paper's 1.0% on CIFAR-100)
+// "Chance": 1/10 +- 0.05. A net that learned nothing predicts one class, whose frequency in the
+// seed's random 20% test split (359 images) is about 0.10 +- 0.016 (binomial sd); a net that
+// learned reaches 0.9 and more, so the band separates the two by a wide margin.
+constexpr double kChanceTol = 0.05;
+
+std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
+}
+
+std::vector<TestRow> analyze(const ExperimentRuns& runs) {
+  auto acc = [&](const char* arm) { return runs.finals(arm, kAcc); };
+  std::vector<TestRow> rows;
+  rows.push_back(paired_row("acc(L1 1e-3) - acc(none) > 0", "accuracy rises with lambda below the tolerance: L1 lambda = 1e-3 beats "
+                            "no L1 (both with dropout)", minus(acc("l1-1e-3"), acc("none")), +1));
+  rows.push_back(paired_row("acc(L1 1e-3) - acc(L1 2e-2) > 0", "a little stronger lambda (beyond the tolerance) makes the accuracy "
+                            "drop suddenly", minus(acc("l1-1e-3"), acc("l1-2e-2")), +1));
+  rows.push_back(band_row(fmt::format("acc(L1 2e-2) in {} +- {}", kChance, kChanceTol), "beyond the tolerance learning fails: the "
+                          "accuracy is at chance", acc("l1-2e-2"), kChance - kChanceTol, kChance + kChanceTol, kChance,
+                          fmt::format("+-{}: a one-class predictor scores its class frequency, about 0.10 +- 0.016", kChanceTol)));
+  rows.push_back(paired_row("acc(delayed 2e-2) - acc(L1 2e-2) > 0", "the delayed schedule (eq. 11, gamma = 5) avoids the collapse at "
+                            "the lambda where the baseline collapses", minus(acc("delayed-2e-2"), acc("l1-2e-2")), +1));
+  rows.push_back(paired_row("acc(delayed 2e-2) - acc(delayed 1e-1) > 0", "the delayed schedule performs poorly for very strong "
+                            "lambda", minus(acc("delayed-2e-2"), acc("delayed-1e-1")), +1));
+  rows.push_back(paired_row("acc(gated 1e-1) - acc(delayed 1e-1) > 0", "at very strong lambda the gated rule (eq. 8, mu = 0.6) "
+                            "stays accurate where the delayed one does not", minus(acc("gated-1e-1"), acc("delayed-1e-1")), +1));
+  // How much the gated rule regularized: sparsity (exact zeros) and the share of imposed steps.
+  TestRow g = descriptive_row("gated 1e-1: sparsity, imposed steps", "how often eq. 8 imposed the very strong lambda (informative)");
+  const auto sp = summarize_metric(runs.finals("gated-1e-1", "sparsity"));
+  double on = 0, all = 0;  // over every epoch and seed
+  for (const RunRecord& run : runs.arm("gated-1e-1"))
+    for (const auto& ep : run.history) on += metric(ep, "regularized_steps"), all += metric(ep, "steps");
+  g.measured = on / all;
+  g.verdict = sim::Verdict::Holds;
+  g.detail = fmt::format("mean final sparsity {:.3f}; {:.0f} of {:.0f} steps imposed (all epochs and seeds)", sp.mean, on, all);
+  rows.push_back(g);
+  return rows;
+}
+
+nlohmann::json arm_patch(double lambda, const char* mode) {
+  nlohmann::json p = nlohmann::json::array({{{"op", "replace"}, {"path", "/regularizer/lambda"}, {"value", lambda}}});
+  if (std::string(mode) == "delayed")
+    p.push_back({{"op", "replace"}, {"path", "/gcsr"}, {"value", {{"mode", "delayed"}, {"gamma", 5}}}});
+  if (std::string(mode) == "gated") p.push_back({{"op", "replace"}, {"path", "/gcsr"}, {"value", {{"mode", "gated"}, {"mu", 0.6}}}});
+  return p;
+}
+}  // namespace
+
+void register_gcsr_fig1_tolerance(ExperimentRegistry& r) {
+  Experiment e;
+  e.id = "gcsr.fig1.tolerance";
+  e.source = "gcsr";
+  e.claim = "Accuracy rises with lambda, then drops suddenly to chance beyond a tolerance; the delayed schedule (eq. 11) avoids "
+            "the collapse there but degrades at very strong lambda, where the gated rule (eq. 8) stays accurate (figs. 1, 6).";
+  e.hypothesis = "paired over seeds (shared split and init): acc(L1 1e-3) > acc(none); acc(L1 1e-3) > acc(L1 2e-2); TOST: "
+                 "acc(L1 2e-2) in 1/10 +- 0.05; acc(delayed 2e-2) > acc(L1 2e-2); acc(delayed 2e-2) > acc(delayed 1e-1); "
+                 "acc(gated 1e-1) > acc(delayed 1e-1)";
+  e.test = "paired t x5 (one-sided) + equivalence (TOST)";
+  e.base_config = "gcsr-tolerance.json";
+  e.arms = {
+      {"none", "no L1 (dropout only): regularizer lambda 0", arm_patch(0.0, "always")},
+      {"l1-1e-3", "baseline L1 lambda = 1e-3 (below the tolerance) from the first step", arm_patch(1e-3, "always")},
+      {"l1-2e-2", "the base config: baseline L1 lambda = 2e-2 (beyond the tolerance) from the first step", nlohmann::json::array()},
+      {"delayed-2e-2", "L1 lambda = 2e-2 from epoch gamma = 5 on (eq. 11, 'ours')", arm_patch(2e-2, "delayed")},
+      {"delayed-1e-1", "L1 lambda = 1e-1 (very strong) from epoch 5 on", arm_patch(1e-1, "delayed")},
+      {"gated-1e-1", "L1 lambda = 1e-1 imposed only when pi > mu = 0.6 (eq. 8, 'ours_orig')", arm_patch(1e-1, "gated")},
+  };
+  e.metric = kAcc;
+  e.curves = {kAcc, "sparsity", "mean_abs_grad_all"};
+  using sim::Verdict;
+  auto op = [](const char* path, const nlohmann::json& v) { return nlohmann::json{{"op", "replace"}, {"path", path}, {"value", v}}; };
+  // Smoke only: hidden widths 32, 600 training and 200 test images, batch 32, 8 epochs.
+  nlohmann::json smoke = nlohmann::json::array({op("/epochs", 8), op("/batch_size", 32), op("/model/layers/0/out", 32),
+                                                op("/model/layers/3/out", 32), op("/model/layers/6/out", 32)});
+  smoke.push_back({{"op", "add"}, {"path", "/data/train_limit"}, {"value", 600}});
+  smoke.push_back({{"op", "add"}, {"path", "/data/test_limit"}, {"value", 200}});
+  // Measured (seeds 1..n, 1 thread, 2 shared cores at load ~5-7), effects [95% CI]:
+  //  smoke (3 seeds, 1 s): drop 1e-3 -> 2e-2 0.323 [0.175, 0.472], delayed - L1 0.302 [0.137, 0.467] HOLD; rise -0.005
+  //  [-0.18, 0.17], chance band 0.072 [0.032, 0.112], delayed degrades 0.17, gated - delayed 0.20: INCONCLUSIVE.
+  //  quick (10 seeds, 20 epochs, 32 s): rise 0.0003 [-0.0026, 0.0032] (detectable 0.005): INCONCLUSIVE; drop 0.879
+  //  [0.872, 0.886], L1 2e-2 at 0.084 [0.077, 0.092] (chance band), delayed - L1 0.736 [0.692, 0.780], delayed 2e-2 -
+  //  delayed 1e-1 0.736 [0.692, 0.780], gated - delayed 1e-1 0.879 [0.872, 0.887]: HOLDS (p_holm <= 7e-11).
+  e.plans[static_cast<int>(Scale::Smoke)] = {3, smoke, Verdict::Inconclusive, 0.05};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, nlohmann::json::array({op("/epochs", 20)}), Verdict::Inconclusive, 0.5};
+  //  paper (30 seeds, 30 epochs, 4 min 55 s at load ~6.9): rise 0.0010 [-0.0015, 0.0035] (detectable 0.004):
+  //  INCONCLUSIVE; drop 0.881 [0.875, 0.886], chance 0.085 [0.082, 0.089], delayed - L1 0.807 [0.797, 0.816], delayed
+  //  degrades 0.807, gated - delayed 0.880 [0.875, 0.885]: HOLDS; gated imposed 0 of 10800 steps.
+  e.plans[static_cast<int>(Scale::Paper)] = {30, nlohmann::json::array(), Verdict::Inconclusive, 1.6};
+  e.finding = "The paper's nets are VGG-16 and AlexNet on CIFAR-100; here a 3-hidden-layer MLP with dropout 0.5 on the UCI digits. "
+              "The collapse is reproduced: L1 2e-2 from the first step ends at chance (0.085, one class), 0.88 below L1 1e-3; the "
+              "delayed schedule (gamma = 5) reaches 0.82-0.89 there and itself collapses at 1e-1. The rise of accuracy with lambda "
+              "is not seen (L1 1e-3 - none: +0.001 [-0.0015, 0.0035] over 30 seeds; dropout already regularizes this small net), "
+              "so the claim is INCONCLUSIVE. The gated rule 'stays accurate' only by never imposing: with mu = 0.6 the gate opened "
+              "in 0 of 10800 steps (pi peaks near 0.58 on this net, gcsr.fig3.coherence), so the arm equals the unregularized net.";
+  e.analyze = analyze;
+  r.add(std::move(e));
+}
+
+}  // namespace regcheck::claims
