@@ -11,6 +11,7 @@
 // over seeds: the arms of a seed share the data split). Seed 1 of the pilot is among the tested
 // seeds; with effects of this size (accuracy 0.9 against 0.1) one seed does not drive the tests.
 #include "claims/core/experiment.hpp"
+#include "claims/gcsr/tolerance_rows.hpp"
 
 #include <fmt/format.h>
 
@@ -18,34 +19,23 @@ namespace regcheck::claims {
 
 namespace {
 const char* kAcc = "test_accuracy";
-constexpr double kChance = 0.1, kChanceTol = 0.05;  // as in gcsr.fig1.tolerance: one-class accuracy 0.10 +- 0.016
-
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
-
-TestRow chance_row(const ExperimentRuns& runs, const char* arm, const char* what) {
-  return band_row(fmt::format("acc({}) in {} +- {}", arm, kChance, kChanceTol), what, runs.finals(arm, kAcc), kChance - kChanceTol,
-                  kChance + kChanceTol, kChance, fmt::format("+-{}: a one-class predictor scores its class frequency, about 0.10 +- 0.016", kChanceTol));
-}
+using gcsr_rows::accuracy_gap;
+using gcsr_rows::chance_row;
 
 std::vector<TestRow> analyze(const ExperimentRuns& runs) {
-  auto acc = [&](const char* arm) { return runs.finals(arm, kAcc); };
   std::vector<TestRow> rows;
-  rows.push_back(chance_row(runs, "depth5-3e-3", "5 hidden layers fail (chance accuracy) at L2 lambda = 3e-3"));
+  rows.push_back(chance_row(runs, "depth5-3e-3", "depth5-3e-3", "5 hidden layers fail (chance accuracy) at L2 lambda = 3e-3"));
   rows.push_back(paired_row("acc(depth3 3e-3) - acc(depth5 3e-3) > 0", "3 hidden layers do not fail at lambda = 3e-3 where 5 do",
-                            minus(acc("depth3-3e-3"), acc("depth5-3e-3")), +1));
-  rows.push_back(chance_row(runs, "depth3-3e-2", "3 hidden layers fail (chance accuracy) at L2 lambda = 3e-2"));
+                            accuracy_gap(runs, "depth3-3e-3", "depth5-3e-3"), +1));
+  rows.push_back(chance_row(runs, "depth3-3e-2", "depth3-3e-2", "3 hidden layers fail (chance accuracy) at L2 lambda = 3e-2"));
   rows.push_back(paired_row("acc(depth1 3e-2) - acc(depth3 3e-2) > 0", "1 hidden layer does not fail at lambda = 3e-2 where 3 do",
-                            minus(acc("depth1-3e-2"), acc("depth3-3e-2")), +1));
+                            accuracy_gap(runs, "depth1-3e-2", "depth3-3e-2"), +1));
   // Control: without L2 the 5-layer net learns, so its failure is the regularization's.
   TestRow c = descriptive_row("acc(depth5 no L2)", "the deepest net learns without L2 (informative control)");
-  const MetricSummary s = summarize_metric(acc("depth5-none"));
+  const MetricSummary s = summarize_metric(runs.finals("depth5-none", kAcc));
   c.measured = s.mean, c.measured_ci_lo = s.ci_lo, c.measured_ci_hi = s.ci_hi;
-  c.verdict = s.ci_lo > kChance + kChanceTol ? sim::Verdict::Holds : sim::Verdict::Fails;
-  c.detail = fmt::format("mean {:.4f} [{:.4f}, {:.4f}] (above chance + {} when HOLDS)", s.mean, s.ci_lo, s.ci_hi, kChanceTol);
+  c.verdict = s.ci_lo > gcsr_rows::kChance + gcsr_rows::kChanceTol ? sim::Verdict::Holds : sim::Verdict::Fails;
+  c.detail = fmt::format("mean {:.4f} [{:.4f}, {:.4f}] (above chance + {} when HOLDS)", s.mean, s.ci_lo, s.ci_hi, gcsr_rows::kChanceTol);
   rows.push_back(c);
   return rows;
 }

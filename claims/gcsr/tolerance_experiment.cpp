@@ -11,6 +11,7 @@
 // pilot sweep (1e-3, 3e-3: accurate; 1e-2: partly failing; 2e-2, 3e-2: chance), never chosen on
 // the runs tested. All arms of a seed share the data split and the initial weights: paired tests.
 #include "claims/core/experiment.hpp"
+#include "claims/gcsr/tolerance_rows.hpp"
 
 #include <fmt/format.h>
 
@@ -18,34 +19,21 @@ namespace regcheck::claims {
 
 namespace {
 const char* kAcc = "test_accuracy";
-constexpr double kChance = 0.1;  // 10 balanced classes (the paper's 1.0% on CIFAR-100)
-// "Chance": 1/10 +- 0.05. A net that learned nothing predicts one class, whose frequency in the
-// seed's random 20% test split (359 images) is about 0.10 +- 0.016 (binomial sd); a net that
-// learned reaches 0.9 and more, so the band separates the two by a wide margin.
-constexpr double kChanceTol = 0.05;
-
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
+using gcsr_rows::accuracy_gap;
 
 std::vector<TestRow> analyze(const ExperimentRuns& runs) {
-  auto acc = [&](const char* arm) { return runs.finals(arm, kAcc); };
   std::vector<TestRow> rows;
   rows.push_back(paired_row("acc(L1 1e-3) - acc(none) > 0", "accuracy rises with lambda below the tolerance: L1 lambda = 1e-3 beats "
-                            "no L1 (both with dropout)", minus(acc("l1-1e-3"), acc("none")), +1));
+                            "no L1 (both with dropout)", accuracy_gap(runs, "l1-1e-3", "none"), +1));
   rows.push_back(paired_row("acc(L1 1e-3) - acc(L1 2e-2) > 0", "a little stronger lambda (beyond the tolerance) makes the accuracy "
-                            "drop suddenly", minus(acc("l1-1e-3"), acc("l1-2e-2")), +1));
-  rows.push_back(band_row(fmt::format("acc(L1 2e-2) in {} +- {}", kChance, kChanceTol), "beyond the tolerance learning fails: the "
-                          "accuracy is at chance", acc("l1-2e-2"), kChance - kChanceTol, kChance + kChanceTol, kChance,
-                          fmt::format("+-{}: a one-class predictor scores its class frequency, about 0.10 +- 0.016", kChanceTol)));
+                            "drop suddenly", accuracy_gap(runs, "l1-1e-3", "l1-2e-2"), +1));
+  rows.push_back(gcsr_rows::chance_row(runs, "l1-2e-2", "L1 2e-2", "beyond the tolerance learning fails: the accuracy is at chance"));
   rows.push_back(paired_row("acc(delayed 2e-2) - acc(L1 2e-2) > 0", "the delayed schedule (eq. 11, gamma = 5) avoids the collapse at "
-                            "the lambda where the baseline collapses", minus(acc("delayed-2e-2"), acc("l1-2e-2")), +1));
+                            "the lambda where the baseline collapses", accuracy_gap(runs, "delayed-2e-2", "l1-2e-2"), +1));
   rows.push_back(paired_row("acc(delayed 2e-2) - acc(delayed 1e-1) > 0", "the delayed schedule performs poorly for very strong "
-                            "lambda", minus(acc("delayed-2e-2"), acc("delayed-1e-1")), +1));
+                            "lambda", accuracy_gap(runs, "delayed-2e-2", "delayed-1e-1"), +1));
   rows.push_back(paired_row("acc(gated 1e-1) - acc(delayed 1e-1) > 0", "at very strong lambda the gated rule (eq. 8, mu = 0.6) "
-                            "stays accurate where the delayed one does not", minus(acc("gated-1e-1"), acc("delayed-1e-1")), +1));
+                            "stays accurate where the delayed one does not", accuracy_gap(runs, "gated-1e-1", "delayed-1e-1"), +1));
   // How much the gated rule regularized: sparsity (exact zeros) and the share of imposed steps.
   TestRow g = descriptive_row("gated 1e-1: sparsity, imposed steps", "how often eq. 8 imposed the very strong lambda (informative)");
   const auto sp = summarize_metric(runs.finals("gated-1e-1", "sparsity"));
