@@ -83,7 +83,8 @@ void register_gcsr_fig7_depth(ExperimentRegistry& r) {
   smoke.push_back({{"op", "add"}, {"path", "/data/train_limit"}, {"value", 600}});
   smoke.push_back({{"op", "add"}, {"path", "/data/test_limit"}, {"value", 200}});
   // Measured (seeds 1..n, 1 thread, 2 shared cores at load ~5.5), effects [95% CI]:
-  //  smoke (3 seeds, 5 s wall / 1 s CPU): depth 3 - depth 5 at 3e-3 0.690 [0.653, 0.727], depth 1 - depth 3 at 3e-2
+  //  smoke (3 seeds, 2 s wall / 1 s CPU; with 400 images and 6 epochs it took 1.1 s but the chance bands reached
+  //  p 0.01-0.03: HOLDS alone, INCONCLUSIVE in the full family, so the smoke verdict would depend on the run): depth 3 - depth 5 at 3e-3 0.690 [0.653, 0.727], depth 1 - depth 3 at 3e-2
   //  0.727 [0.577, 0.876] HOLD; chance bands 0.072 [0.032, 0.112] (3 seeds): INCONCLUSIVE.
   //  quick (10 seeds, 20 epochs, 21 s): depth 5 at 3e-3 0.084 [0.077, 0.092], depth 3 at 3e-2 0.084 [0.077, 0.092]
   //  (chance), depth 3 - depth 5 0.867 [0.855, 0.879], depth 1 - depth 3 0.805 [0.794, 0.815]: HOLDS (p_holm <= 3e-6).
