@@ -538,18 +538,20 @@ rc::ExperimentRuns accuracy_runs(const rc::Experiment* e, const std::vector<std:
 
 // gcsr.fig1.tolerance by hand. Arms none, l1-1e-3, l1-2e-2, delayed-2e-2, delayed-1e-1, gated-1e-1:
 // {0.95, 0.96, 0.97}, {0.96, 0.96, 0.99}, {0.08, 0.10, 0.12}, {0.80, 0.90, 0.85}, {0.10, 0.09, 0.11},
-// {0.95, 0.96, 0.97}. Paired means: rise {0.01, 0, 0.02} -> 0.01; drop {0.88, 0.86, 0.87} -> 0.87;
-// chance band mean 0.10 in [0.05, 0.15]; delayed - L1 {0.72, 0.80, 0.73} -> 0.75; delayed 2e-2 -
-// 1e-1 {0.70, 0.81, 0.74} -> 0.75; gated - delayed {0.85, 0.87, 0.86} -> 0.86. Imposed steps: (3 +
-// 5) / (10 + 10) = 0.4 per seed. Tolerance 1e-12: sums of three values <= 1.
+// {0.95, 0.96, 0.97}; L2 arms l2-3e-3, l2-3e-2, delayed-l2-3e-2: {0.93, 0.94, 0.92}, {0.09, 0.11,
+// 0.07}, {0.60, 0.70, 0.65}. Paired means: rise {0.01, 0, 0.02} -> 0.01; drop {0.88, 0.86, 0.87} ->
+// 0.87; chance band mean 0.10 in [0.05, 0.15]; delayed - L1 {0.72, 0.80, 0.73} -> 0.75; delayed 2e-2
+// - 1e-1 {0.70, 0.81, 0.74} -> 0.75; gated - delayed {0.85, 0.87, 0.86} -> 0.86; L2 drop {0.84,
+// 0.83, 0.85} -> 0.84; L2 chance mean 0.09; delayed L2 - L2 {0.51, 0.59, 0.58} -> 0.56. Imposed
+// steps: (3 + 5) / (10 + 10) = 0.4 per seed. Tolerance 1e-12: sums of three values <= 1.
 TEST(ReproduceExperiment, ToleranceAnalysisByHand) {
   const rc::Experiment* e = rc::all_experiments().find("gcsr.fig1.tolerance");
   ASSERT_TRUE(e);
-  ASSERT_EQ(e->arms.size(), 6u);
+  ASSERT_EQ(e->arms.size(), 9u);
   const auto runs = accuracy_runs(e, {{0.95, 0.96, 0.97}, {0.96, 0.96, 0.99}, {0.08, 0.10, 0.12}, {0.80, 0.90, 0.85}, {0.10, 0.09, 0.11},
-                                      {0.95, 0.96, 0.97}});
+                                      {0.95, 0.96, 0.97}, {0.93, 0.94, 0.92}, {0.09, 0.11, 0.07}, {0.60, 0.70, 0.65}});
   const std::vector<rc::TestRow> rows = e->analyze(runs);
-  ASSERT_EQ(rows.size(), 7u);
+  ASSERT_EQ(rows.size(), 10u);
   EXPECT_NEAR(*rows[0].effect, 0.01, 1e-12);
   EXPECT_NEAR(*rows[1].effect, 0.87, 1e-12);
   EXPECT_NEAR(*rows[2].measured, 0.10, 1e-12);
@@ -558,9 +560,12 @@ TEST(ReproduceExperiment, ToleranceAnalysisByHand) {
   EXPECT_NEAR(*rows[3].effect, 0.75, 1e-12);
   EXPECT_NEAR(*rows[4].effect, 0.75, 1e-12);
   EXPECT_NEAR(*rows[5].effect, 0.86, 1e-12);
-  for (int i = 0; i < 6; ++i) EXPECT_TRUE(rows[i].in_family) << i;
-  EXPECT_FALSE(rows[6].in_family);
-  EXPECT_DOUBLE_EQ(*rows[6].measured, 0.4);
+  EXPECT_NEAR(*rows[6].effect, 0.84, 1e-12);
+  EXPECT_NEAR(*rows[7].measured, 0.09, 1e-12);
+  EXPECT_NEAR(*rows[8].effect, 0.56, 1e-12);
+  for (int i = 0; i < 9; ++i) EXPECT_TRUE(rows[i].in_family) << i;
+  EXPECT_FALSE(rows[9].in_family);
+  EXPECT_DOUBLE_EQ(*rows[9].measured, 0.4);
 }
 
 // gcsr.fig7.depth by hand. Arms depth5-3e-3, depth3-3e-3, depth3-3e-2, depth1-3e-2, depth5-none:
