@@ -14,6 +14,9 @@ void register_tl1_tab2_compare(ExperimentRegistry&);
 void register_tl1_tab3_interpret(ExperimentRegistry&);
 void register_tl1_fig7_a_effect(ExperimentRegistry&);
 void register_gcsr_tab3_compression(ExperimentRegistry&);
+void register_gcsr_fig1_tolerance(ExperimentRegistry&);
+void register_gcsr_fig2_gradient_decay(ExperimentRegistry&);
+void register_gcsr_fig7_depth(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -28,6 +31,9 @@ const ExperimentRegistry& all_experiments() {
     register_tl1_tab3_interpret(x);
     register_tl1_fig7_a_effect(x);
     register_gcsr_tab3_compression(x);
+    register_gcsr_fig1_tolerance(x);
+    register_gcsr_fig2_gradient_decay(x);
+    register_gcsr_fig7_depth(x);
     return x;
   }();
   return r;

@@ -249,6 +249,10 @@ TEST(NetsLayers, PruningMetrics) {
   ASSERT_EQ(g.size(), 2u);
   EXPECT_DOUBLE_EQ(g[1].mean_abs_grad, ps[2]->grad.cwiseAbs().mean());
   EXPECT_EQ(g[0].layer, 0);
+  // Over all weights together (gcsr fig. 2): |g| = 1 on the 36 conv weights, 4 on the 320 dense
+  // weights, biases (set to 100) left out: (36 * 1 + 320 * 4) / 356 = 1316 / 356 exactly in double.
+  ps[0]->grad.setConstant(1.0), ps[1]->grad.setConstant(100.0), ps[2]->grad.setConstant(-4.0), ps[3]->grad.setConstant(100.0);
+  EXPECT_DOUBLE_EQ(mean_abs_grad_all(ps), 1316.0 / 356.0);
 }
 
 // The variance hook: Drop-Activation's train/eval outputs differ in variance (the quantity of its

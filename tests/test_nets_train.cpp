@@ -249,6 +249,9 @@ TEST(NetsTrain, IntegratedTl1PrunesAndCountsCost) {
   EXPECT_DOUBLE_EQ(m.cost.params, 2 * 32 + 32 + 32 * 3 + 3);
   ASSERT_EQ(m.mean_abs_grad.size(), 2u);  // two weight layers
   for (const auto& g : m.mean_abs_grad) EXPECT_GT(g.mean_abs_grad, 0.0);
+  // The all-weights mean lies between the per-layer means (a size-weighted mean of them).
+  EXPECT_GE(m.mean_abs_grad_all, std::min(m.mean_abs_grad[0].mean_abs_grad, m.mean_abs_grad[1].mean_abs_grad) * (1 - 1e-12));
+  EXPECT_LE(m.mean_abs_grad_all, std::max(m.mean_abs_grad[0].mean_abs_grad, m.mean_abs_grad[1].mean_abs_grad) * (1 + 1e-12));
   EXPECT_GT(m.regularization, 0.0);
 }
 
@@ -278,7 +281,7 @@ TEST(NetsTrain, HistoryJsonHasTheFields) {
     EXPECT_TRUE(h.contains(k)) << k;
   ASSERT_EQ(h.at("epochs").size(), 2u);
   for (const char* k : {"epoch", "lr", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "regularization", "sparsity",
-                        "neurons_removed", "params", "params_pruned", "flops", "flops_pruned", "mean_abs_grad", "steps",
+                        "neurons_removed", "params", "params_pruned", "flops", "flops_pruned", "mean_abs_grad", "mean_abs_grad_all", "steps",
                         "regularized_steps", "seconds", "samples_per_s"})
     EXPECT_TRUE(h.at("epochs")[1].contains(k)) << k;
   EXPECT_TRUE(h.at("epochs")[1].at("test_accuracy").is_number());

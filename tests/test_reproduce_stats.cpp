@@ -10,6 +10,8 @@
 #include "sim/stats/tests.hpp"
 
 #include <boost/math/distributions/binomial.hpp>
+#include <cmath>
+#include <functional>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -643,6 +645,116 @@ TEST(ReproduceExperiment, Tl1InterpretAnalysisByHand) {
   EXPECT_TRUE(flat[0].in_family);
   EXPECT_EQ(flat[0].verdict, Verdict::Inconclusive);
 }
+
+// gcsr.fig2.gradient-decay's analysis on hand-made gradient curves (3 seeds x 10 epochs). Beyond:
+// g_e = exp(-a e) with a = {0.3, 0.4, 0.5}, so the least-squares slopes of ln g are exactly -a
+// (mean -0.4). Below: g_e = 10^(c (e - 1) / 9) with c = {2, 1, 0.5}: slopes c ln 10 / 9 (mean
+// 3.5 ln 10 / 27) and log10 g(10)/g(1) - 1 = c - 1 (mean 0.5 / 3). Tolerance 1e-12: ten
+// logarithms of exactly rounded powers of size <= 5 per slope.
+TEST(ReproduceExperiment, GradientDecayAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig2.gradient-decay");
+  ASSERT_TRUE(e);
+  auto run = [](const std::string& arm, std::uint64_t seed, const std::function<double(int)>& g) {
+    rc::RunRecord r;
+    r.arm = arm, r.seed = seed;
+    for (int ep = 1; ep <= 10; ++ep) r.history.push_back({{"mean_abs_grad_all", g(ep)}});
+    r.final = r.history.back();
+    return r;
+  };
+  std::vector<rc::RunRecord> below, beyond;
+  const double a[] = {0.3, 0.4, 0.5}, c[] = {2, 1, 0.5};
+  for (std::uint64_t s = 0; s < 3; ++s) {
+    below.push_back(run("below", s + 1, [&](int ep) { return std::pow(10.0, c[s] * (ep - 1) / 9.0); }));
+    beyond.push_back(run("beyond", s + 1, [&](int ep) { return std::exp(-a[s] * ep); }));
+  }
+  const rc::ExperimentRuns runs{e, {below, beyond}};
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_NEAR(*rows[0].effect, -0.4, 1e-12);
+  EXPECT_EQ(rows[0].direction, -1);
+  EXPECT_NEAR(*rows[1].effect, 3.5 * std::log(10.0) / 27, 1e-12);
+  EXPECT_NEAR(*rows[2].effect, 0.5 / 3, 1e-12);
+  EXPECT_FALSE(rows[3].in_family);
+  EXPECT_NEAR(*rows[3].measured, std::pow(10.0, 3.5 / 3), 1e-9);  // geometric mean of 100, 10, 10^0.5
+  // Fewer than the 10 epochs of the window: an error naming the count.
+  rc::ExperimentRuns short_runs{e, {below, beyond}};
+  short_runs.by_arm[0][0].history.erase(short_runs.by_arm[0][0].history.begin());
+  EXPECT_THROW(e->analyze(short_runs), std::invalid_argument);
+}
+
+namespace {
+// Final test accuracies by arm (3 seeds each), for the gcsr tolerance and depth analyses below.
+rc::ExperimentRuns accuracy_runs(const rc::Experiment* e, const std::vector<std::vector<double>>& acc) {
+  rc::ExperimentRuns runs{e, {}};
+  for (std::size_t a = 0; a < acc.size(); ++a) {
+    std::vector<rc::RunRecord> arm;
+    for (std::size_t s = 0; s < acc[a].size(); ++s) {
+      rc::RunRecord r;
+      r.arm = e->arms[a].name, r.seed = s + 1;
+      r.history = nlohmann::json::array({{{"test_accuracy", 0.5}, {"regularized_steps", 3}, {"steps", 10}, {"sparsity", 0.1}},
+                                         {{"test_accuracy", acc[a][s]}, {"regularized_steps", 5}, {"steps", 10}, {"sparsity", 0.2}}});
+      r.final = r.history.back();
+      arm.push_back(r);
+    }
+    runs.by_arm.push_back(arm);
+  }
+  return runs;
+}
+}  // namespace
+
+// gcsr.fig1.tolerance by hand. Arms none, l1-1e-3, l1-2e-2, delayed-2e-2, delayed-1e-1, gated-1e-1:
+// {0.95, 0.96, 0.97}, {0.96, 0.96, 0.99}, {0.08, 0.10, 0.12}, {0.80, 0.90, 0.85}, {0.10, 0.09, 0.11},
+// {0.95, 0.96, 0.97}; L2 arms l2-3e-3, l2-3e-2, delayed-l2-3e-2: {0.93, 0.94, 0.92}, {0.09, 0.11,
+// 0.07}, {0.60, 0.70, 0.65}. Paired means: rise {0.01, 0, 0.02} -> 0.01; drop {0.88, 0.86, 0.87} ->
+// 0.87; chance band mean 0.10 in [0.05, 0.15]; delayed - L1 {0.72, 0.80, 0.73} -> 0.75; delayed 2e-2
+// - 1e-1 {0.70, 0.81, 0.74} -> 0.75; gated - delayed {0.85, 0.87, 0.86} -> 0.86; L2 drop {0.84,
+// 0.83, 0.85} -> 0.84; L2 chance mean 0.09; delayed L2 - L2 {0.51, 0.59, 0.58} -> 0.56. Imposed
+// steps: (3 + 5) / (10 + 10) = 0.4 per seed. Tolerance 1e-12: sums of three values <= 1.
+TEST(ReproduceExperiment, ToleranceAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig1.tolerance");
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->arms.size(), 9u);
+  const auto runs = accuracy_runs(e, {{0.95, 0.96, 0.97}, {0.96, 0.96, 0.99}, {0.08, 0.10, 0.12}, {0.80, 0.90, 0.85}, {0.10, 0.09, 0.11},
+                                      {0.95, 0.96, 0.97}, {0.93, 0.94, 0.92}, {0.09, 0.11, 0.07}, {0.60, 0.70, 0.65}});
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_NEAR(*rows[0].effect, 0.01, 1e-12);
+  EXPECT_NEAR(*rows[1].effect, 0.87, 1e-12);
+  EXPECT_NEAR(*rows[2].measured, 0.10, 1e-12);
+  EXPECT_DOUBLE_EQ(*rows[2].band_lo, 0.05);  // 0.1 -+ 0.05 in double: within 4 ulps of the decimal
+  EXPECT_DOUBLE_EQ(*rows[2].band_hi, 0.15);
+  EXPECT_NEAR(*rows[3].effect, 0.75, 1e-12);
+  EXPECT_NEAR(*rows[4].effect, 0.75, 1e-12);
+  EXPECT_NEAR(*rows[5].effect, 0.86, 1e-12);
+  EXPECT_NEAR(*rows[6].effect, 0.84, 1e-12);
+  EXPECT_NEAR(*rows[7].measured, 0.09, 1e-12);
+  EXPECT_NEAR(*rows[8].effect, 0.56, 1e-12);
+  for (int i = 0; i < 9; ++i) EXPECT_TRUE(rows[i].in_family) << i;
+  EXPECT_FALSE(rows[9].in_family);
+  EXPECT_DOUBLE_EQ(*rows[9].measured, 0.4);
+}
+
+// gcsr.fig7.depth by hand. Arms depth5-3e-3, depth3-3e-3, depth3-3e-2, depth1-3e-2, depth5-none:
+// {0.08, 0.10, 0.12} (mean 0.10), {0.95, 0.96, 0.97} (paired d {0.87, 0.86, 0.85} -> 0.86),
+// {0.09, 0.10, 0.08} (mean 0.09), {0.90, 0.88, 0.89} (d {0.81, 0.78, 0.81} -> 0.80), control
+// {0.70, 0.80, 0.75}: mean 0.75, CI 0.75 -+ t(0.975, 2) 0.05 / sqrt(3) = [0.6258, 0.8742], above 0.15.
+TEST(ReproduceExperiment, DepthAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("gcsr.fig7.depth");
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->arms.size(), 5u);
+  const auto runs = accuracy_runs(e, {{0.08, 0.10, 0.12}, {0.95, 0.96, 0.97}, {0.09, 0.10, 0.08}, {0.90, 0.88, 0.89}, {0.70, 0.80, 0.75}});
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_NEAR(*rows[0].measured, 0.10, 1e-12);
+  EXPECT_NEAR(*rows[1].effect, 0.86, 1e-12);
+  EXPECT_NEAR(*rows[2].measured, 0.09, 1e-12);
+  EXPECT_NEAR(*rows[3].effect, 0.80, 1e-12);
+  EXPECT_NEAR(*rows[4].measured, 0.75, 1e-12);
+  EXPECT_NEAR(*rows[4].measured_ci_lo, 0.75 - 4.3026527297494639 * 0.05 / std::sqrt(3.0), 1e-12);  // t(0.975, 2) = 0.95 sqrt(2 / 0.0975) exactly
+  EXPECT_EQ(rows[4].verdict, Verdict::Holds);
+  EXPECT_FALSE(rows[4].in_family);
+}
+
 
 // ---- errors that must be raised ----
 

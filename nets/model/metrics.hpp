@@ -94,6 +94,20 @@ std::vector<LayerGradStat> mean_abs_grad(const std::vector<Param<T>*>& ps) {
   return out;
 }
 
+// Mean |dL/dw| over all weight entries together (sum of |g| over every weight parameter / their
+// total count; each layer counts by its size, unlike a mean of the per-layer means); NaN without
+// weights. Sums in double so the millions of float terms do not lose digits.
+template <class T>
+double mean_abs_grad_all(const std::vector<Param<T>*>& ps) {
+  double s = 0, n = 0;
+  for (const Param<T>* p : ps)
+    if (p->is_weight && p->grad.size() > 0) {
+      s += p->grad.cwiseAbs().template cast<double>().sum();
+      n += static_cast<double>(p->grad.size());
+    }
+  return n > 0 ? s / n : NAN;
+}
+
 // Per-channel variance of top-level layer `layer`'s output on the batch x, over the N*H*W values
 // of each channel (population variance, 1/m). ctx.train selects the train or eval behaviour;
 // batch-norm running averages are left untouched so measuring does not change the model.

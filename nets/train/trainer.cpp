@@ -63,6 +63,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   nlohmann::json g = nlohmann::json::array();
   for (const auto& s : m.mean_abs_grad) g.push_back({{"layer", s.layer}, {"name", s.name}, {"mean_abs_grad", s.mean_abs_grad}});
   j["mean_abs_grad"] = g;
+  j["mean_abs_grad_all"] = num_or_null(m.mean_abs_grad_all);
   j["steps"] = m.steps;
   j["regularized_steps"] = m.regularized_steps;
   if (!m.pi_steps.empty()) {
@@ -396,7 +397,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   const bool want_pi = gated || cfg_.gcsr.log_pi;
   std::vector<double> grad_sum;
   std::vector<LayerGradStat> grad_names;
-  double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0;
+  double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0, grad_all_sum = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t bi = 0; bi < batches.size(); ++bi) {
     const auto& idx = batches[bi];
@@ -411,6 +412,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
     const auto g = mean_abs_grad(params_);
     if (grad_sum.empty()) grad_sum.assign(g.size(), 0.0), grad_names = g;
     for (std::size_t k = 0; k < g.size(); ++k) grad_sum[k] += g[k].mean_abs_grad;
+    grad_all_sum += mean_abs_grad_all(params_);
 
     bool on = true;
     if (!regs_.empty()) {
@@ -444,6 +446,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   m.train_accuracy = loss_ == LossKind::CrossEntropy ? hits / seen : NAN;
   for (std::size_t k = 0; k < grad_names.size(); ++k)
     m.mean_abs_grad.push_back({grad_names[k].layer, grad_names[k].name, grad_sum[k] / static_cast<double>(m.steps)});
+  if (!grad_names.empty()) m.mean_abs_grad_all = grad_all_sum / static_cast<double>(m.steps);
   if (pi_n > 0) m.pi_mean = pi_sum / pi_n;
 
   std::tie(m.test_loss, m.test_accuracy) = evaluate(data_.test);

@@ -38,6 +38,9 @@ struct EpochMetrics {
   std::vector<LayerSparsity> layers;  // per weight layer: sparsity, neurons removed, surviving-row sparsity
   LayerCost cost;             // params and FLOPs, dense and pruned
   std::vector<LayerGradStat> mean_abs_grad;  // per weight layer, averaged over the epoch's steps
+  // Mean |dL/dw| over ALL weight entries (biases excluded; penalty gradient excluded), averaged
+  // over the epoch's steps: the "average |grad L|" of gcsr sec. 2.2, fig. 2b-c (NaN: no weights).
+  double mean_abs_grad_all = NAN;
   std::vector<double> pi_steps;  // gated gcsr or gcsr.log_pi: pi of every step (NaN when no gradient)
   double pi_mean = NAN;          // mean of the finite pi_steps
   long steps = 0, regularized_steps = 0;  // steps in which the regularizers were imposed
