@@ -10,6 +10,8 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry&);
 void register_dlbook_7_11_inference(ExperimentRegistry&);
 void register_dlbook_7_10_bagging(ExperimentRegistry&);
 void register_gcsr_fig3_coherence(ExperimentRegistry&);
+void register_dropact_fig2_p_sweep(ExperimentRegistry&);
+void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -20,6 +22,8 @@ const ExperimentRegistry& all_experiments() {
     register_dlbook_7_11_inference(x);
     register_dlbook_7_10_bagging(x);
     register_gcsr_fig3_coherence(x);
+    register_dropact_fig2_p_sweep(x);
+    register_dropact_tab1_4_vs_rrelu(x);
     return x;
   }();
   return r;

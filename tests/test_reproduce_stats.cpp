@@ -289,7 +289,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 6u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 8u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -476,6 +476,78 @@ TEST(ReproduceExperiment, RegressionAnalysisByHand) {
   EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
   EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
   for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
+}
+
+// dropact.fig2.p-sweep's analysis on hand-made test accuracies (3 seeds x 9 p) against numpy
+// and scipy: tests/data/stats/psweep_reference.py (numpy.polyfit of the per-seed quadratic in
+// u = p - 0.8, scipy.stats.ttest_1samp one-sided) printed the means and p-values below.
+// Tolerances: the errors are 100 (1 - acc) with acc rounded to double (~1e-14 each), and the slope
+// contrasts weigh them by up to ~1/h^2 = 400 (h = 0.05): 1e-9 absolute on the means is a safe
+// bound on both computations' rounding; p-values 1e-9 relative (Student-t cdf to ~1e-14).
+TEST(ReproduceExperiment, PSweepAnalysisAgainstNumpy) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig2.p-sweep");
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->arms.size(), 9u);
+  const double acc[3][9] = {{0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.87},
+                            {0.81, 0.81, 0.83, 0.86, 0.85, 0.88, 0.87, 0.90, 0.88},
+                            {0.79, 0.83, 0.84, 0.84, 0.87, 0.86, 0.89, 0.88, 0.89}};
+  rc::ExperimentRuns runs{e, {}};
+  for (std::size_t i = 0; i < 9; ++i) {
+    runs.by_arm.emplace_back();
+    for (std::uint64_t s = 0; s < 3; ++s) {
+      rc::RunRecord r;
+      r.arm = e->arms[i].name, r.seed = s + 1;
+      r.final = {{"test_accuracy", acc[s][i]}};
+      r.history = nlohmann::json::array({r.final});
+      runs.by_arm.back().push_back(r);
+    }
+  }
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 5u);
+  const double mean[4] = {1.0000000000000007, 16.186147186147252, -1.0779220779222694, 50.36075036074993};
+  const double p[4] = {0.21132486540518725, 0.003940909194141697, 0.6041860459869584, 0.010142508934414242};
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_EQ(rows[j].kind, "paired") << rows[j].name;
+    EXPECT_NEAR(*rows[j].effect, mean[j], 1e-9) << rows[j].name;
+    EXPECT_NEAR(*rows[j].p_value, p[j], 1e-9 * p[j]) << rows[j].name;
+    EXPECT_EQ(rows[j].in_family, j < 3) << rows[j].name;  // the curvature is implied by the two slopes: reported
+  }
+  EXPECT_EQ(rows[4].kind, "descriptive");
+  EXPECT_DOUBLE_EQ(*rows[4].measured, 0.95);  // argmin of the mean curve (numpy: 0.95, fitted vertex 1.0107)
+  EXPECT_NE(rows[4].detail.find("vertex p = 1.011"), std::string::npos) << rows[4].detail;
+}
+
+// dropact.tab1-4.vs-rrelu's analysis by hand (3 seeds). digits: ReLU {0.95, 0.955, 0.94}, RReLU
+// {0.94, 0.95, 0.95}, DA {0.96, 0.97, 0.95}; fashion: ReLU {0.80, 0.82, 0.81}, RReLU {0.79, 0.80,
+// 0.83}, DA {0.81, 0.83, 0.80}. Error gaps in percent, err(X) - err(DA) = 100 (acc(DA) - acc(X)):
+// digits RReLU {2, 2, 0} (mean 4/3), ReLU {1, 1.5, 1} (mean 7/6); fashion RReLU {2, 3, -3}
+// (mean 2/3), ReLU {1, 1, -1} (mean 1/3). Tolerance 1e-12: sums of three values of order 1.
+TEST(ReproduceExperiment, VsRReluAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.tab1-4.vs-rrelu");
+  ASSERT_TRUE(e);
+  const std::vector<std::pair<std::string, std::vector<double>>> acc = {
+      {"digits-relu", {0.95, 0.955, 0.94}}, {"digits-rrelu", {0.94, 0.95, 0.95}}, {"digits-drop-activation", {0.96, 0.97, 0.95}},
+      {"fashion-relu", {0.80, 0.82, 0.81}}, {"fashion-rrelu", {0.79, 0.80, 0.83}}, {"fashion-drop-activation", {0.81, 0.83, 0.80}}};
+  ASSERT_EQ(e->arms.size(), acc.size());
+  rc::ExperimentRuns runs{e, {}};
+  for (std::size_t i = 0; i < acc.size(); ++i) {
+    ASSERT_EQ(e->arms[i].name, acc[i].first);
+    runs.by_arm.emplace_back();
+    for (std::size_t s = 0; s < 3; ++s) {
+      rc::RunRecord r;
+      r.arm = acc[i].first, r.seed = s + 1;
+      r.final = {{"test_accuracy", acc[i].second[s]}};
+      r.history = nlohmann::json::array({r.final});
+      runs.by_arm.back().push_back(r);
+    }
+  }
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  const double mean[4] = {4.0 / 3.0, 2.0 / 3.0, 7.0 / 6.0, 1.0 / 3.0};
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_NEAR(*rows[j].effect, mean[j], 1e-12) << rows[j].name;
+    EXPECT_EQ(rows[j].in_family, j < 2) << rows[j].name;  // DA vs ReLU: "most settings", reported
+  }
 }
 
 // ---- errors that must be raised ----
