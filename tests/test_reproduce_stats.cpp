@@ -567,6 +567,38 @@ TEST(ReproduceErrors, MisuseThrows) {
                std::invalid_argument);  // the arm's patch does not apply
   rc::ExperimentRegistry r;
   EXPECT_THROW(r.add(rc::Experiment{}), std::invalid_argument);
+  // dropact.tab1-4.vs-rrelu on arms with equal accuracies: every paired gap is 0, no t test is
+  // defined (the claim reports ERROR); an arm with fewer seeds than its partner cannot be paired
+  // (the message names both arms and counts).
+  const rc::Experiment* v = rc::all_experiments().find("dropact.tab1-4.vs-rrelu");
+  rc::ExperimentRuns flat{v, {}};
+  for (const auto& arm : v->arms) {
+    flat.by_arm.emplace_back();
+    for (std::uint64_t s = 1; s <= 3; ++s) {
+      rc::RunRecord run;
+      run.arm = arm.name, run.seed = s, run.final = {{"test_accuracy", 0.9}};
+      flat.by_arm.back().push_back(run);
+    }
+  }
+  EXPECT_THROW(v->analyze(flat), std::invalid_argument);
+  flat.by_arm[2].pop_back();
+  try {
+    v->analyze(flat);
+    ADD_FAILURE() << "unequal seed counts accepted";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("arm 'digits-drop-activation' has 2:"), std::string::npos) << ex.what();
+  }
+  const rc::Experiment* ps = rc::all_experiments().find("dropact.fig2.p-sweep");
+  rc::ExperimentRuns short_sweep{ps, {}};
+  for (std::size_t i = 0; i < ps->arms.size(); ++i) {
+    short_sweep.by_arm.emplace_back();
+    for (std::uint64_t s = 1; s <= (i == 4 ? 2u : 3u); ++s) {
+      rc::RunRecord run;
+      run.arm = ps->arms[i].name, run.seed = s, run.final = {{"test_accuracy", 0.8 + 0.01 * static_cast<double>(s * i % 5)}};
+      short_sweep.by_arm.back().push_back(run);
+    }
+  }
+  EXPECT_THROW(ps->analyze(short_sweep), std::invalid_argument);  // arm p=0.80 has 2 runs, the others 3
 }
 
 TEST(ReproduceErrors, SchemaMismatchIsRefusedAndTheStoreUntouched) {

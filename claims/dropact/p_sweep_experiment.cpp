@@ -12,6 +12,7 @@
 // The contrasts have fixed weights (the p grid is the same for every seed), so no argmin is chosen
 // on the runs that are tested; the argmin of the mean curve is reported only.
 #include "claims/core/experiment.hpp"
+#include "theory/require.hpp"
 
 #include <Eigen/Dense>
 #include <fmt/format.h>
@@ -46,6 +47,9 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
     err.push_back(std::move(e));
   }
   const std::size_t n = err.front().size();
+  for (std::size_t i = 0; i < kP.size(); ++i)
+    REGCHECK_REQUIRE(err[i].size() == n, fmt::format("dropact.fig2.p-sweep: arm '{}' has {} runs, arm '{}' has {}: the contrasts are "
+                                                     "per seed", arm_name(kP[i]), err[i].size(), arm_name(kP[0]), n));
   const Eigen::Matrix<double, 3, 9> W = fit_weights();
   std::vector<double> contrast, slope_lo, slope_hi, curv;
   for (std::size_t s = 0; s < n; ++s) {

@@ -11,6 +11,7 @@
 // seeds. In Holm's family: DA's test error < RReLU's in each setting ("in every comparison").
 // Reported outside the family: DA's test error < ReLU's ("almost all", not every, baseline).
 #include "claims/core/experiment.hpp"
+#include "theory/require.hpp"
 
 #include <fmt/format.h>
 
@@ -21,6 +22,8 @@ constexpr const char* kSettings[] = {"digits", "fashion"};
 
 std::vector<double> error_gap(const ExperimentRuns& runs, const std::string& worse, const std::string& better) {
   const std::vector<double> a = runs.finals(worse, "test_accuracy"), b = runs.finals(better, "test_accuracy");
+  REGCHECK_REQUIRE(a.size() == b.size(), fmt::format("dropact.tab1-4.vs-rrelu: arm '{}' has {} runs, arm '{}' has {}: the gaps are paired "
+                                                     "over seeds", worse, a.size(), better, b.size()));
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) d[i] = 100.0 * (b[i] - a[i]);  // err(worse) - err(better), percent
   return d;
