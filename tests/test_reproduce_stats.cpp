@@ -276,6 +276,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
   const nlohmann::json f = rc::flatten_metrics(epoch);
   EXPECT_EQ(f, (nlohmann::json{{"epoch", 3}, {"test_loss", 0.5}, {"variance_probe.shift_ratio_mean", 0.97}}));
   EXPECT_TRUE(std::isnan(rc::metric(f, "train_accuracy")));
+  EXPECT_EQ(rc::replace_op("/epochs", 4), nlohmann::json::parse(R"({"op": "replace", "path": "/epochs", "value": 4})"));
 
   const rc::Experiment* e = rc::all_experiments().find("dropact.fig6.bn-shift");
   ASSERT_TRUE(e);

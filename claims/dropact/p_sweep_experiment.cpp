@@ -64,10 +64,11 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
   std::vector<TestRow> rows;
   rows.push_back(paired_row("err(p=1) - err(p=0.95) > 0", "Drop-Activation at p = 0.95 has lower test error (%) than plain ReLU (p = 1)",
                             contrast, +1));
-  rows.push_back(paired_row("-slope(0.85) > 0", "the per-seed quadratic fit of test error (%) over p falls at p = 0.85 (its minimum lies above 0.85)",
+  rows.push_back(paired_row("-slope(0.85) > 0",
+                            "the per-seed quadratic fit of test error (%) over p falls at p = 0.85 (its minimum lies above 0.85)",
                             slope_lo, +1));
-  rows.push_back(paired_row("slope(1.00) > 0", "the per-seed quadratic fit of test error (%) over p rises at p = 1 (its minimum lies below 1)",
-                            slope_hi, +1));
+  rows.push_back(paired_row("slope(1.00) > 0",
+                            "the per-seed quadratic fit of test error (%) over p rises at p = 1 (its minimum lies below 1)", slope_hi, +1));
   TestRow c = paired_row("curvature > 0", "the fitted quadratic is convex (implied by the two slope rows; reported)", curv, +1);
   c.in_family = false;
   rows.push_back(c);
@@ -92,9 +93,6 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
   return rows;
 }
 
-nlohmann::json replace(const std::string& path, nlohmann::json v) {
-  return nlohmann::json::object({{"op", "replace"}, {"path", path}, {"value", std::move(v)}});
-}
 }  // namespace
 
 void register_dropact_fig2_p_sweep(ExperimentRegistry& r) {
@@ -109,7 +107,7 @@ void register_dropact_fig2_p_sweep(ExperimentRegistry& r) {
   e.base_config = "dropact-p-sweep.json";
   for (double p : kP) {
     nlohmann::json patch = nlohmann::json::array();
-    for (int layer : {2, 6, 10, 14}) patch.push_back(replace(fmt::format("/model/layers/{}/p", layer), p));
+    for (int layer : {2, 6, 10, 14}) patch.push_back(replace_op(fmt::format("/model/layers/{}/p", layer), p));
     e.arms.push_back({arm_name(p), p == 1.0 ? "keep probability 1: plain ReLU (the base config)"
                                             : fmt::format("every ReLU replaced by Drop-Activation, keep probability {:.2f}", p),
                       patch});
@@ -118,18 +116,19 @@ void register_dropact_fig2_p_sweep(ExperimentRegistry& r) {
   e.curves = {"test_accuracy"};
   using sim::Verdict;
   auto widths = [](int c1, int c2, int c3, int fc) {
-    return std::vector<nlohmann::json>{replace("/model/layers/0/out", c1), replace("/model/layers/4/out", c2),
-                                       replace("/model/layers/8/out", c3), replace("/model/layers/13/out", fc)};
+    return std::vector<nlohmann::json>{replace_op("/model/layers/0/out", c1), replace_op("/model/layers/4/out", c2),
+                                       replace_op("/model/layers/8/out", c3), replace_op("/model/layers/13/out", fc)};
   };
   // Smoke: the pipeline only. Fashion-MNIST's decompression alone takes 0.5 s per run, so smoke
   // trains on the first 300 UCI digits as 1 x 8 x 8 images (8 -> 4 -> 2 -> 1 under the three
   // poolings), channels 4-8-16, FC 16, 4 epochs. Quick: channels 8-16-32, FC 64, the
   // first 2000 / 1000 Fashion-MNIST images, 2 epochs, 4 seeds. Paper: the shipped config
   // (16-32-64, FC 128, 6000 / 5000 images, 6 epochs), 20 seeds as in the paper.
-  nlohmann::json smoke = nlohmann::json::array({replace("/data", {{"kind", "digits"}, {"test_fraction", 0.5}, {"train_limit", 300}}),
-                                                replace("/model/input", {1, 8, 8}), replace("/epochs", 4)});
+  nlohmann::json smoke = nlohmann::json::array({replace_op("/data", {{"kind", "digits"}, {"test_fraction", 0.5}, {"train_limit", 300}}),
+                                                replace_op("/model/input", {1, 8, 8}), replace_op("/epochs", 4)});
   for (auto& p : widths(4, 8, 16, 16)) smoke.push_back(p);
-  nlohmann::json quick = nlohmann::json::array({replace("/data/train_limit", 2000), replace("/data/test_limit", 1000), replace("/epochs", 2)});
+  nlohmann::json quick =
+      nlohmann::json::array({replace_op("/data/train_limit", 2000), replace_op("/data/test_limit", 1000), replace_op("/epochs", 2)});
   for (auto& p : widths(8, 16, 32, 64)) quick.push_back(p);
   // Measured (seeds 1..n, 2 threads, 2 shared cores at load 5-6 while other helpers built and ran):
   //  smoke (3 seeds, 1.5 s for both dropact IDs at load ~4): INCONCLUSIVE; the tiny digits convnet

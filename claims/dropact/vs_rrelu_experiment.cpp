@@ -46,9 +46,6 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
   return rows;
 }
 
-nlohmann::json replace(const std::string& path, nlohmann::json v) {
-  return nlohmann::json::object({{"op", "replace"}, {"path", path}, {"value", std::move(v)}});
-}
 }  // namespace
 
 void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
@@ -62,15 +59,15 @@ void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
   e.test = "paired t (2 rows in the family + 2 reported, one-sided)";
   e.base_config = "dropact-vs-rrelu.json";
   const nlohmann::json fashion = nlohmann::json::array(
-      {replace("/data", {{"kind", "fashion-mnist"}, {"dir", "/usr/share/datasets/fashion-mnist"}, {"normalize", true},
+      {replace_op("/data", {{"kind", "fashion-mnist"}, {"dir", "/usr/share/datasets/fashion-mnist"}, {"normalize", true},
                          {"train_limit", 3000}, {"test_limit", 3000}}),
-       replace("/model/input", {1, 28, 28})});
+       replace_op("/model/input", {1, 28, 28})});
   const nlohmann::json rrelu = {{"type", "rrelu"}, {"lower", 0.125}, {"upper", 1.0 / 3.0}};
   const nlohmann::json da = {{"type", "drop_activation"}, {"p", 0.95}};
   auto arm = [&](const char* setting, const char* act, const nlohmann::json& layer, const std::string& what) {
     nlohmann::json patch = std::string(setting) == "fashion" ? fashion : nlohmann::json::array();
     if (!layer.is_null())
-      for (int l : {2, 4}) patch.push_back(replace(fmt::format("/model/layers/{}", l), layer));
+      for (int l : {2, 4}) patch.push_back(replace_op(fmt::format("/model/layers/{}", l), layer));
     return Arm{fmt::format("{}-{}", setting, act), what, patch};
   };
   for (const char* s : kSettings) {
@@ -83,12 +80,13 @@ void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
   e.metric = "test_accuracy";
   e.curves = {"test_accuracy"};
   using sim::Verdict;
-  auto epochs = [](int n) { return replace("/epochs", n); };
+  auto epochs = [](int n) { return replace_op("/epochs", n); };
   // Smoke: the pipeline only. Fashion-MNIST's decompression takes 0.5 s per run, so at smoke the
   // "fashion" arms are also trained on the UCI digits (data and input replaced; the first 300
   // training images), 8 epochs.
-  const nlohmann::json smoke = nlohmann::json::array({replace("/data", {{"kind", "digits"}, {"test_fraction", 0.5}, {"train_limit", 300}}),
-                                                      replace("/model/input", {1, 8, 8}), epochs(8)});
+  const nlohmann::json smoke =
+      nlohmann::json::array({replace_op("/data", {{"kind", "digits"}, {"test_fraction", 0.5}, {"train_limit", 300}}),
+                             replace_op("/model/input", {1, 8, 8}), epochs(8)});
   // Measured (seeds 1..n, 2 threads, 2 shared cores at load 5-6, other helpers building):
   //  smoke (3 seeds, 8 epochs on 300 digits, 1.5 s at load ~4; 6 s at load 6): FAILS. The undertrained
   //  nets (test accuracy 0.83) are better with RReLU: err(RReLU) - err(DA) = -1.71 [-2.13, -1.28]
