@@ -91,7 +91,7 @@ void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
   //  smoke (3 seeds, 8 epochs on 300 digits, 1.5 s at load ~4; 6 s at load 6): FAILS. The undertrained
   //  nets (test accuracy 0.83) are better with RReLU: err(RReLU) - err(DA) = -1.71 [-2.13, -1.28]
   //  percentage points in both settings (at smoke both are the digits). A smoke artefact, not the claim.
-  //  quick (5 seeds, 15 epochs, 78.5 s): INCONCLUSIVE. digits err(RReLU) - err(DA) 0.044 [-0.288,
+  //  quick (5 seeds, 15 epochs, 78.5 s at load ~6, 61 s at load ~3.5): INCONCLUSIVE. digits err(RReLU) - err(DA) 0.044 [-0.288,
   //  0.377] (detectable 0.45 at level 0.05/2), fashion 0.313 [-1.53, 2.16] (detectable 2.5); against
   //  ReLU (reported) digits 0.022 [-0.277, 0.322], fashion -0.167 [-2.49, 2.16]. Test errors: digits
   //  4.2% in all three arms, fashion 17.7% (ReLU), 18.2% (RReLU), 17.9% (DA).
