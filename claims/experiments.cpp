@@ -17,6 +17,8 @@ void register_gcsr_tab3_compression(ExperimentRegistry&);
 void register_gcsr_fig1_tolerance(ExperimentRegistry&);
 void register_gcsr_fig2_gradient_decay(ExperimentRegistry&);
 void register_gcsr_fig7_depth(ExperimentRegistry&);
+void register_dropact_fig2_p_sweep(ExperimentRegistry&);
+void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry&);
 
 const ExperimentRegistry& all_experiments() {
   static const ExperimentRegistry r = [] {
@@ -34,6 +36,8 @@ const ExperimentRegistry& all_experiments() {
     register_gcsr_fig1_tolerance(x);
     register_gcsr_fig2_gradient_decay(x);
     register_gcsr_fig7_depth(x);
+    register_dropact_fig2_p_sweep(x);
+    register_dropact_tab1_4_vs_rrelu(x);
     return x;
   }();
   return r;

@@ -279,6 +279,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
   const nlohmann::json f = rc::flatten_metrics(epoch);
   EXPECT_EQ(f, (nlohmann::json{{"epoch", 3}, {"test_loss", 0.5}, {"variance_probe.shift_ratio_mean", 0.97}}));
   EXPECT_TRUE(std::isnan(rc::metric(f, "train_accuracy")));
+  EXPECT_EQ(rc::replace_op("/epochs", 4), nlohmann::json::parse(R"({"op": "replace", "path": "/epochs", "value": 4})"));
 
   const rc::Experiment* e = rc::all_experiments().find("dropact.fig6.bn-shift");
   ASSERT_TRUE(e);
@@ -292,7 +293,7 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
 
 TEST(ReproduceExperiment, Registry) {
   const auto& reg = rc::all_experiments();
-  ASSERT_EQ(reg.experiments().size(), 10u);  // only implemented experiments are registered
+  ASSERT_EQ(reg.experiments().size(), 15u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
@@ -755,6 +756,77 @@ TEST(ReproduceExperiment, DepthAnalysisByHand) {
   EXPECT_FALSE(rows[4].in_family);
 }
 
+// dropact.fig2.p-sweep's analysis on hand-made test accuracies (3 seeds x 9 p) against numpy
+// and scipy: tests/data/stats/psweep_reference.py (numpy.polyfit of the per-seed quadratic in
+// u = p - 0.8, scipy.stats.ttest_1samp one-sided) printed the means and p-values below.
+// Tolerances: the errors are 100 (1 - acc) with acc rounded to double (~1e-14 each), and the slope
+// contrasts weigh them by up to ~1/h^2 = 400 (h = 0.05): 1e-9 absolute on the means is a safe
+// bound on both computations' rounding; p-values 1e-9 relative (Student-t cdf to ~1e-14).
+TEST(ReproduceExperiment, PSweepAnalysisAgainstNumpy) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig2.p-sweep");
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e->arms.size(), 9u);
+  const double acc[3][9] = {{0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88, 0.89, 0.87},
+                            {0.81, 0.81, 0.83, 0.86, 0.85, 0.88, 0.87, 0.90, 0.88},
+                            {0.79, 0.83, 0.84, 0.84, 0.87, 0.86, 0.89, 0.88, 0.89}};
+  rc::ExperimentRuns runs{e, {}};
+  for (std::size_t i = 0; i < 9; ++i) {
+    runs.by_arm.emplace_back();
+    for (std::uint64_t s = 0; s < 3; ++s) {
+      rc::RunRecord r;
+      r.arm = e->arms[i].name, r.seed = s + 1;
+      r.final = {{"test_accuracy", acc[s][i]}};
+      r.history = nlohmann::json::array({r.final});
+      runs.by_arm.back().push_back(r);
+    }
+  }
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 5u);
+  const double mean[4] = {1.0000000000000007, 16.186147186147252, -1.0779220779222694, 50.36075036074993};
+  const double p[4] = {0.21132486540518725, 0.003940909194141697, 0.6041860459869584, 0.010142508934414242};
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_EQ(rows[j].kind, "paired") << rows[j].name;
+    EXPECT_NEAR(*rows[j].effect, mean[j], 1e-9) << rows[j].name;
+    EXPECT_NEAR(*rows[j].p_value, p[j], 1e-9 * p[j]) << rows[j].name;
+    EXPECT_EQ(rows[j].in_family, j < 3) << rows[j].name;  // the curvature is implied by the two slopes: reported
+  }
+  EXPECT_EQ(rows[4].kind, "descriptive");
+  EXPECT_DOUBLE_EQ(*rows[4].measured, 0.95);  // argmin of the mean curve (numpy: 0.95, fitted vertex 1.0107)
+  EXPECT_NE(rows[4].detail.find("vertex p = 1.011"), std::string::npos) << rows[4].detail;
+}
+
+// dropact.tab1-4.vs-rrelu's analysis by hand (3 seeds). digits: ReLU {0.95, 0.955, 0.94}, RReLU
+// {0.94, 0.95, 0.95}, DA {0.96, 0.97, 0.95}; fashion: ReLU {0.80, 0.82, 0.81}, RReLU {0.79, 0.80,
+// 0.83}, DA {0.81, 0.83, 0.80}. Error gaps in percent, err(X) - err(DA) = 100 (acc(DA) - acc(X)):
+// digits RReLU {2, 2, 0} (mean 4/3), ReLU {1, 1.5, 1} (mean 7/6); fashion RReLU {2, 3, -3}
+// (mean 2/3), ReLU {1, 1, -1} (mean 1/3). Tolerance 1e-12: sums of three values of order 1.
+TEST(ReproduceExperiment, VsRReluAnalysisByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.tab1-4.vs-rrelu");
+  ASSERT_TRUE(e);
+  const std::vector<std::pair<std::string, std::vector<double>>> acc = {
+      {"digits-relu", {0.95, 0.955, 0.94}}, {"digits-rrelu", {0.94, 0.95, 0.95}}, {"digits-drop-activation", {0.96, 0.97, 0.95}},
+      {"fashion-relu", {0.80, 0.82, 0.81}}, {"fashion-rrelu", {0.79, 0.80, 0.83}}, {"fashion-drop-activation", {0.81, 0.83, 0.80}}};
+  ASSERT_EQ(e->arms.size(), acc.size());
+  rc::ExperimentRuns runs{e, {}};
+  for (std::size_t i = 0; i < acc.size(); ++i) {
+    ASSERT_EQ(e->arms[i].name, acc[i].first);
+    runs.by_arm.emplace_back();
+    for (std::size_t s = 0; s < 3; ++s) {
+      rc::RunRecord r;
+      r.arm = acc[i].first, r.seed = s + 1;
+      r.final = {{"test_accuracy", acc[i].second[s]}};
+      r.history = nlohmann::json::array({r.final});
+      runs.by_arm.back().push_back(r);
+    }
+  }
+  const std::vector<rc::TestRow> rows = e->analyze(runs);
+  ASSERT_EQ(rows.size(), 4u);
+  const double mean[4] = {4.0 / 3.0, 2.0 / 3.0, 7.0 / 6.0, 1.0 / 3.0};
+  for (int j = 0; j < 4; ++j) {
+    EXPECT_NEAR(*rows[j].effect, mean[j], 1e-12) << rows[j].name;
+    EXPECT_EQ(rows[j].in_family, j < 2) << rows[j].name;  // DA vs ReLU: "most settings", reported
+  }
+}
 
 // ---- errors that must be raised ----
 
@@ -773,6 +845,38 @@ TEST(ReproduceErrors, MisuseThrows) {
                std::invalid_argument);  // the arm's patch does not apply
   rc::ExperimentRegistry r;
   EXPECT_THROW(r.add(rc::Experiment{}), std::invalid_argument);
+  // dropact.tab1-4.vs-rrelu on arms with equal accuracies: every paired gap is 0, no t test is
+  // defined (the claim reports ERROR); an arm with fewer seeds than its partner cannot be paired
+  // (the message names both arms and counts).
+  const rc::Experiment* v = rc::all_experiments().find("dropact.tab1-4.vs-rrelu");
+  rc::ExperimentRuns flat{v, {}};
+  for (const auto& arm : v->arms) {
+    flat.by_arm.emplace_back();
+    for (std::uint64_t s = 1; s <= 3; ++s) {
+      rc::RunRecord run;
+      run.arm = arm.name, run.seed = s, run.final = {{"test_accuracy", 0.9}};
+      flat.by_arm.back().push_back(run);
+    }
+  }
+  EXPECT_THROW(v->analyze(flat), std::invalid_argument);
+  flat.by_arm[2].pop_back();
+  try {
+    v->analyze(flat);
+    ADD_FAILURE() << "unequal seed counts accepted";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("arm 'digits-drop-activation' has 2:"), std::string::npos) << ex.what();
+  }
+  const rc::Experiment* ps = rc::all_experiments().find("dropact.fig2.p-sweep");
+  rc::ExperimentRuns short_sweep{ps, {}};
+  for (std::size_t i = 0; i < ps->arms.size(); ++i) {
+    short_sweep.by_arm.emplace_back();
+    for (std::uint64_t s = 1; s <= (i == 4 ? 2u : 3u); ++s) {
+      rc::RunRecord run;
+      run.arm = ps->arms[i].name, run.seed = s, run.final = {{"test_accuracy", 0.8 + 0.01 * static_cast<double>(s * i % 5)}};
+      short_sweep.by_arm.back().push_back(run);
+    }
+  }
+  EXPECT_THROW(ps->analyze(short_sweep), std::invalid_argument);  // arm p=0.80 has 2 runs, the others 3
 }
 
 TEST(ReproduceErrors, SchemaMismatchIsRefusedAndTheStoreUntouched) {

@@ -75,6 +75,10 @@ const Experiment* ExperimentRegistry::find(const std::string& id) const {
   return nullptr;
 }
 
+nlohmann::json replace_op(const std::string& path, nlohmann::json value) {
+  return nlohmann::json::object({{"op", "replace"}, {"path", path}, {"value", std::move(value)}});
+}
+
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed) {
   nlohmann::json c = base;
   try {

@@ -98,6 +98,8 @@ const ExperimentRegistry& all_experiments();
 // The config of one run: base config, then the arm's patch, then the scale's patch, then
 // "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed);
+// One RFC 6902 "replace" operation: {"op": "replace", "path": path, "value": value}.
+nlohmann::json replace_op(const std::string& path, nlohmann::json value);
 
 // Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric but the
 // per-example entries of probes, such as "predictions.output.17", which are only counted per
