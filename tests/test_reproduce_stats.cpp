@@ -879,6 +879,33 @@ TEST(ReproduceErrors, MisuseThrows) {
   EXPECT_THROW(ps->analyze(short_sweep), std::invalid_argument);  // arm p=0.80 has 2 runs, the others 3
 }
 
+// Expected verdicts are those of the full run of a scale. A subset of the IDs has a smaller Holm
+// family, which can only turn INCONCLUSIVE into HOLDS (never the reverse, never into FAILS);
+// other seed counts and unmeasured expectations are not compared.
+TEST(ReproduceVerdicts, ExpectationComparison) {
+  using X = rc::Expectation;
+  rc::ClaimReport c;
+  c.verdict = Verdict::Holds, c.expected = Verdict::Holds;
+  EXPECT_EQ(rc::check_expectation(c, true, true), X::Met);
+  EXPECT_EQ(rc::check_expectation(c, false, true), X::Met);
+  EXPECT_EQ(rc::check_expectation(c, true, false), X::OtherSeeds);
+  c.expected = Verdict::Inconclusive;
+  EXPECT_EQ(rc::check_expectation(c, true, true), X::Mismatch);        // the full run must reproduce it
+  EXPECT_EQ(rc::check_expectation(c, false, true), X::SmallerFamily);  // a subset may pass more rows
+  c.verdict = Verdict::Fails;
+  EXPECT_EQ(rc::check_expectation(c, false, true), X::Mismatch);  // FAILS does not depend on the family
+  c.verdict = Verdict::Inconclusive, c.expected = Verdict::Holds;
+  EXPECT_EQ(rc::check_expectation(c, false, true), X::Mismatch);  // a smaller family never loses a HOLDS
+  c.expected = std::nullopt;
+  EXPECT_EQ(rc::check_expectation(c, true, true), X::NotMeasured);
+  EXPECT_NE(rc::describe(X::NotMeasured, c).find("not measured"), std::string::npos);
+  c.expected = Verdict::Holds;
+  EXPECT_NE(rc::describe(X::Mismatch, c).find("MISMATCH"), std::string::npos);
+  // The two paper-scale designs not yet run have no expectation (never a guessed verdict).
+  EXPECT_FALSE(rc::all_experiments().find("dropact.fig2.p-sweep")->plan(rc::Scale::Paper).expected.has_value());
+  EXPECT_FALSE(rc::all_experiments().find("dropact.tab1-4.vs-rrelu")->plan(rc::Scale::Paper).expected.has_value());
+}
+
 TEST(ReproduceErrors, SchemaMismatchIsRefusedAndTheStoreUntouched) {
   const fs::path p = temp_path("schema.sqlite");
   sqlite3* db = nullptr;

@@ -175,3 +175,27 @@ std::size_t family_size(const std::vector<ClaimReport>& reports) {
 }
 
 }  // namespace regcheck::claims
+
+namespace regcheck::claims {
+
+Expectation check_expectation(const ClaimReport& c, bool full_family, bool scale_seeds) {
+  if (!scale_seeds) return Expectation::OtherSeeds;
+  if (!c.expected) return Expectation::NotMeasured;
+  if (c.verdict == *c.expected) return Expectation::Met;
+  if (!full_family && *c.expected == sim::Verdict::Inconclusive && c.verdict == sim::Verdict::Holds) return Expectation::SmallerFamily;
+  return Expectation::Mismatch;
+}
+
+std::string describe(Expectation x, const ClaimReport& c) {
+  const std::string e = c.expected ? sim::to_string(*c.expected) : std::string("not measured");
+  switch (x) {
+    case Expectation::Met: return fmt::format("(expected {})", e);
+    case Expectation::Mismatch: return fmt::format("(expected {})  MISMATCH", e);
+    case Expectation::SmallerFamily: return fmt::format("(expected {} in the full run; HOLDS in this smaller Holm family)", e);
+    case Expectation::NotMeasured: return "(no expected verdict: not measured at this scale)";
+    case Expectation::OtherSeeds: return fmt::format("(expected {} with the scale's seeds; not compared)", e);
+  }
+  return {};
+}
+
+}  // namespace regcheck::claims

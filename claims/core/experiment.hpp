@@ -14,6 +14,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,9 @@ Scale parse_scale(const std::string& s);
 struct ScalePlan {
   int seeds = 3;                                         // seeds 1..seeds
   nlohmann::json patch = nlohmann::json::array();        // RFC 6902 JSON Patch after the arm's (epochs, sizes)
-  sim::Verdict expected = sim::Verdict::Inconclusive;    // the claim's verdict at this scale (exit code)
+  // The claim's verdict measured at this scale in the full run (every registered ID, `seeds`
+  // seeds; exit code); std::nullopt when it has not been measured at this scale (never guessed).
+  std::optional<sim::Verdict> expected = sim::Verdict::Inconclusive;
   double seconds_per_run = 1.0;                          // measured on 2 shared cores, for the ETA
 };
 
@@ -111,8 +114,18 @@ struct ClaimReport {
   const Experiment* experiment = nullptr;
   std::vector<TestRow> rows;
   sim::Verdict verdict = sim::Verdict::Inconclusive;
-  sim::Verdict expected = sim::Verdict::Inconclusive;
+  std::optional<sim::Verdict> expected;  // the plan's, at the run's scale
 };
+
+// How a claim's verdict compares with the registry's expectation. Expected verdicts are measured
+// in the full run of a scale (every ID, the scale's seeds). A run of a subset has a smaller Holm
+// family; Holm-adjusted p-values can only decrease when hypotheses are removed and FAILS does not
+// depend on the family, so a subset can only turn an expected INCONCLUSIVE into HOLDS: that is
+// reported, not a mismatch. With --seeds other than the scale's, or an unmeasured expectation,
+// there is nothing to compare.
+enum class Expectation { Met, Mismatch, SmallerFamily, NotMeasured, OtherSeeds };
+Expectation check_expectation(const ClaimReport& c, bool full_family, bool scale_seeds);
+std::string describe(Expectation x, const ClaimReport& c);  // e.g. "(expected HOLDS)", "(expected HOLDS)  MISMATCH"
 
 // Runs every experiment's analysis, applies Holm over the in-family rows of ALL the claims
 // given (the family of this run), sets each row's detectable effect at Holm's first-step level
