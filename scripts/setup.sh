@@ -9,6 +9,7 @@ PACKAGES=(
   libfmt-dev libcli11-dev nlohmann-json3-dev librandom123-dev zlib1g-dev
   python3-numpy python3-torch python3-scipy
   dataset-fashion-mnist python3-sklearn libsqlite3-dev
+  gnuplot-nox chromium python3-matplotlib python3-nbformat jupyter-nbconvert python3-ipykernel
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
