@@ -154,7 +154,7 @@ TEST(ReproduceCli, KilledRunResumesToTheSameReport) {
   ASSERT_TRUE(full.code == 0 || full.code == 1) << full.err;
   const pid_t pid = start(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string(),
                           d / "killed.out");
-  ASSERT_TRUE(wait_for(d / "killed.out", "[2/6]"));
+  ASSERT_TRUE(wait_for(d / "killed.out", "[2/12]"));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -162,14 +162,14 @@ TEST(ReproduceCli, KilledRunResumesToTheSameReport) {
   EXPECT_FALSE(fs::exists(d / "killed.json"));
   const CliRun resumed = run(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string());
   ASSERT_EQ(resumed.code, full.code) << resumed.err;
-  EXPECT_EQ(resumed.out.find("6 planned runs (0 reused"), std::string::npos) << resumed.out;  // some runs were kept
+  EXPECT_EQ(resumed.out.find("12 planned runs (0 reused"), std::string::npos) << resumed.out;  // some runs were kept
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "killed.json"))), normalized(nlohmann::json::parse(slurp(d / "full.json"))));
 }
 
 TEST(ReproduceCli, SigtermExits143KeepingFinishedRuns) {
   const fs::path d = scratch();
   const pid_t pid = start(std::string(kSmall) + " --store " + (d / "term.sqlite").string(), d / "term.out");
-  ASSERT_TRUE(wait_for(d / "term.out", "[1/6]"));
+  ASSERT_TRUE(wait_for(d / "term.out", "[1/12]"));
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
