@@ -100,10 +100,10 @@ std::vector<const Experiment*> select(const ReproduceOptions& o) {
   return out;
 }
 
-nlohmann::json read_base_config(const ReproduceOptions& o, const Experiment& e) {
-  const fs::path p = fs::path(o.config_dir) / e.base_config;
+nlohmann::json read_base_config(const ReproduceOptions& o, const Experiment& e, const std::string& file) {
+  const fs::path p = fs::path(o.config_dir) / file;
   std::ifstream in(p);
-  if (!in) throw UsageError(fmt::format("--config-dir: '{}' has no {} (the base config of {})", o.config_dir, e.base_config, e.id));
+  if (!in) throw UsageError(fmt::format("--config-dir: '{}' has no {} (a base config of {})", o.config_dir, file, e.id));
   try {
     return nlohmann::json::parse(in);
   } catch (const nlohmann::json::exception& ex) {
@@ -192,9 +192,10 @@ int run_reproduce(const ReproduceOptions& o) {
   std::vector<Planned> plan;
   std::map<std::string, std::string> data_sha;  // path -> SHA-256
   for (const Experiment* e : selected) {
-    const nlohmann::json base = read_base_config(o, *e);
+    const nlohmann::json exp_base = read_base_config(o, *e, e->base_config);
     const int seeds = o.seeds ? *o.seeds : e->plan(scale).seeds;
-    for (std::size_t a = 0; a < e->arms.size(); ++a)
+    for (std::size_t a = 0; a < e->arms.size(); ++a) {
+      const nlohmann::json base = e->arms[a].base_config.empty() ? exp_base : read_base_config(o, *e, e->arms[a].base_config);
       for (int s = 1; s <= seeds; ++s) {
         Planned p{e, a, static_cast<std::uint64_t>(s), claims::run_config(*e, e->arms[a], scale, base, static_cast<std::uint64_t>(s)), {}, {}};
         if (!o.digits.empty() && p.config["data"].value("kind", "") == "digits")
@@ -227,6 +228,7 @@ int run_reproduce(const ReproduceOptions& o) {
         p.key = {e->id, e->arms[a].name, p.seed, claims::to_string(scale), claims::sha256_hex(canon.dump()), REGCHECK_VERSION};
         plan.push_back(std::move(p));
       }
+    }
   }
   if (!o.json.empty()) check_writable("--json", o.json);
   if (o.store == kDefaultStore) {

@@ -237,6 +237,43 @@ TEST(NetsTrain, FitProbeByHand) {
   EXPECT_TRUE(history_json(t).at("epochs")[0].contains("fit_probe"));
 }
 
+// init "zero" and weights_probe: from w(0) = 0 one full-batch GD step on J(w) = (1/n) sum (w.x_i -
+// y_i)^2 gives w(1) = -eta grad J(0) = 2 eta X^T y / n (hand derivation), computed here in double
+// from the training data. Tolerance: the float gradient sums n = 8 products after the residuals
+// 2 (z - y) / n, so |error| <= (n + 4) eps_f 2 eta sum_i |x_ij y_i| / n, plus eps_f |w| for the
+// update; 16 eps_f covers it. The probe's moments are double sums of products of floats (exact in
+// double), relative 1e-12.
+TEST(NetsTrain, ZeroInitAndWeightsProbeByHand) {
+  json j = json::parse(R"({
+    "model": {"input": [3], "layers": [{"type": "dense", "out": 1, "bias": false}]},
+    "data": {"kind": "teacher", "n": 8, "in": 3, "hidden": [], "out": 1}, "init": "zero", "weights_probe": true,
+    "loss": "mse", "optimizer": {"type": "sgd", "lr": 0.05}, "epochs": 1, "batch_size": 8, "shuffle": false, "seed": 4, "threads": 1
+  })");
+  Trainer t(parse_config(j));
+  EXPECT_EQ(t.model().params()[0]->value.cwiseAbs().maxCoeff(), 0.0f);
+  t.run();
+  const nlohmann::json p = history_json(t).at("epochs")[0].at("weights_probe");
+  const auto& x = t.data().train.x;
+  const auto& y = t.data().train.y;
+  const double eps_f = std::numeric_limits<float>::epsilon();
+  EXPECT_EQ(p.at("n").get<double>(), 8.0);
+  EXPECT_EQ(p.at("steps").get<double>(), 1.0);
+  double yty = 0;
+  for (Eigen::Index i = 0; i < 8; ++i) yty += static_cast<double>(y(i, 0)) * y(i, 0);
+  EXPECT_NEAR(p.at("yty").get<double>(), yty / 8, 1e-12 * yty);
+  for (int c = 0; c < 3; ++c) {
+    double xty = 0, mag = 0;
+    for (Eigen::Index i = 0; i < 8; ++i) xty += static_cast<double>(x(i, c)) * y(i, 0), mag += std::abs(static_cast<double>(x(i, c)) * y(i, 0));
+    EXPECT_NEAR(p.at("w").at(std::to_string(c)).get<double>(), 2 * 0.05 * xty / 8, 16 * eps_f * 2 * 0.05 * mag / 8) << c;
+    EXPECT_NEAR(p.at("xty").at(std::to_string(c)).get<double>(), xty / 8, 1e-12 * mag);
+    for (int k = 0; k < 3; ++k) {
+      double g = 0, gm = 0;
+      for (Eigen::Index i = 0; i < 8; ++i) g += static_cast<double>(x(i, c)) * x(i, k), gm += std::abs(static_cast<double>(x(i, c)) * x(i, k));
+      EXPECT_NEAR(p.at("gram").at(std::to_string(c * 3 + k)).get<double>(), g / 8, 1e-12 * gm) << c << k;
+    }
+  }
+}
+
 TEST(NetsTrain, IntegratedTl1PrunesAndCountsCost) {
   json j = separable_config();
   j["regularizer"] = {{"kind", "integrated-tl1"}, {"lambda", 0.02}, {"a", 1.0}, {"mu_linear", {0.2, 0.8}}};
@@ -481,6 +518,9 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
                }),
                "dropout_inference: the model has a batchnorm layer");
   expect_error(with([](json& j) { j["fit_probe"] = {{"grid", 11}}; }), "fit_probe: needs 1-D regression data (xsinx or piecewise-constant)");
+  expect_error(with([](json& j) { j["init"] = "ones"; }), "init: unknown init 'ones' (allowed: default, zero)");
+  expect_error(with([](json& j) { j["weights_probe"] = 1; }), "weights_probe: expected true or false, got 1");
+  expect_error(with([](json& j) { j["weights_probe"] = true; }), "weights_probe: needs one dense layer with one output and no bias, trained with mse");
   expect_error(with([](json& j) { j["epochs"] = "ten"; }), "epochs: expected an integer, got \"ten\"");
   expect_error(with([](json& j) { j["epoch"] = 3; }), "epoch: unknown field (allowed: description, model, data, loss,");
   expect_error(with([](json& j) { j["threads"] = 999; }), "threads: value 999 is out of range");

@@ -72,11 +72,11 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   const fs::path d = scratch();
   const CliRun a = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t1.json").string());
   ASSERT_EQ(a.code, 0) << a.out << a.err;  // every verdict as the registry expects at smoke scale
-  EXPECT_NE(a.out.find("228 planned runs (0 reused"), std::string::npos) << a.out;
-  EXPECT_NE(a.out.find("Holm step-down over the 50 in-family tests of the 15 claim(s)"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("231 planned runs (0 reused"), std::string::npos) << a.out;
+  EXPECT_NE(a.out.find("Holm step-down over the 54 in-family tests of the 15 claim(s)"), std::string::npos) << a.out;
   const nlohmann::json j = nlohmann::json::parse(slurp(d / "t1.json"));
   EXPECT_EQ(j["scale"], "smoke");
-  EXPECT_EQ(j["family"]["size"], 50);
+  EXPECT_EQ(j["family"]["size"], 54);
   ASSERT_EQ(j["data_files"].size(), 1u);
   EXPECT_EQ(j["data_files"][0]["sha256"].get<std::string>().size(), 64u);
   ASSERT_EQ(j["claims"].size(), 15u);
@@ -105,12 +105,12 @@ TEST(ReproduceCli, SmokeBothExperimentsFullRecordsAndThreadInvariance) {
   // A rerun reuses every finished run and reports the same.
   const CliRun c = run("--scale smoke --store " + (d / "t1.sqlite").string() + " --json " + (d / "t3.json").string());
   ASSERT_EQ(c.code, 0) << c.err;
-  EXPECT_NE(c.out.find("228 planned runs (228 reused"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("231 planned runs (231 reused"), std::string::npos) << c.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t3.json"))), normalized(j));
   // --fresh ignores the stored runs and trains them again, to the same report.
   const CliRun f = run("--scale smoke --fresh --store " + (d / "t1.sqlite").string() + " --json " + (d / "t4.json").string());
   ASSERT_EQ(f.code, 0) << f.err;
-  EXPECT_NE(f.out.find("228 planned runs (0 reused"), std::string::npos) << f.out;
+  EXPECT_NE(f.out.find("231 planned runs (0 reused"), std::string::npos) << f.out;
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "t4.json"))), normalized(j));
 }
 
@@ -154,7 +154,7 @@ TEST(ReproduceCli, KilledRunResumesToTheSameReport) {
   ASSERT_TRUE(full.code == 0 || full.code == 1) << full.err;
   const pid_t pid = start(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string(),
                           d / "killed.out");
-  ASSERT_TRUE(wait_for(d / "killed.out", "[2/6]"));
+  ASSERT_TRUE(wait_for(d / "killed.out", "[2/12]"));
   ::kill(pid, SIGKILL);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -162,14 +162,14 @@ TEST(ReproduceCli, KilledRunResumesToTheSameReport) {
   EXPECT_FALSE(fs::exists(d / "killed.json"));
   const CliRun resumed = run(std::string(kSmall) + " --store " + (d / "killed.sqlite").string() + " --json " + (d / "killed.json").string());
   ASSERT_EQ(resumed.code, full.code) << resumed.err;
-  EXPECT_EQ(resumed.out.find("6 planned runs (0 reused"), std::string::npos) << resumed.out;  // some runs were kept
+  EXPECT_EQ(resumed.out.find("12 planned runs (0 reused"), std::string::npos) << resumed.out;  // some runs were kept
   EXPECT_EQ(normalized(nlohmann::json::parse(slurp(d / "killed.json"))), normalized(nlohmann::json::parse(slurp(d / "full.json"))));
 }
 
 TEST(ReproduceCli, SigtermExits143KeepingFinishedRuns) {
   const fs::path d = scratch();
   const pid_t pid = start(std::string(kSmall) + " --store " + (d / "term.sqlite").string(), d / "term.out");
-  ASSERT_TRUE(wait_for(d / "term.out", "[1/6]"));
+  ASSERT_TRUE(wait_for(d / "term.out", "[1/12]"));
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);

@@ -6,6 +6,7 @@
 #include "claims/core/experiment.hpp"
 #include "claims/core/results_store.hpp"
 #include "claims/core/sha256.hpp"
+#include "claims/dlbook/early_stopping_l2_rows.hpp"
 #include "sim/rng.hpp"
 #include "sim/stats/tests.hpp"
 
@@ -289,6 +290,16 @@ TEST(ReproduceExperiment, FlattenAndPatches) {
   EXPECT_EQ(c["epochs"], 3);
   EXPECT_EQ(c["model"]["layers"][3]["layers"][3]["type"], "dropout");
   EXPECT_EQ(c["model"]["layers"][6]["type"], "dropout");
+  // An arm with its own base config: the scale's patch (epochs 25 and patience 3 at smoke) is not applied.
+  const rc::Experiment* es = rc::all_experiments().find("dlbook.fig7_3.early-stopping");
+  ASSERT_TRUE(es && es->arms.size() == 2);
+  EXPECT_EQ(rc::arm_base_config(*es, es->arms[1]), "dlbook-early-stopping-quadratic.json");
+  EXPECT_EQ(rc::arm_base_config(*es, es->arms[0]), "dlbook-early-stopping.json");
+  const nlohmann::json qb = nlohmann::json::parse(slurp(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / es->arms[1].base_config));
+  const nlohmann::json qc = rc::run_config(*es, es->arms[1], rc::Scale::Smoke, qb, 2);
+  EXPECT_EQ(qc["epochs"], 20);
+  EXPECT_FALSE(qc.contains("early_stopping"));
+  EXPECT_EQ(qc["seed"], 2);
 }
 
 TEST(ReproduceExperiment, Registry) {
@@ -296,9 +307,31 @@ TEST(ReproduceExperiment, Registry) {
   ASSERT_EQ(reg.experiments().size(), 15u);  // only implemented experiments are registered
   for (const auto& e : reg.experiments()) {
     EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / e.base_config)) << e.id;
+    for (const auto& a : e.arms)
+      if (!a.base_config.empty()) {
+        EXPECT_TRUE(fs::exists(fs::path(REGCHECK_SOURCE_DIR) / "nets/configs" / a.base_config)) << e.id << a.name;
+      }
     for (const auto& p : e.plans) EXPECT_GE(p.seeds, 2) << e.id;
   }
 }
+
+namespace {
+// A hand-made run of the quadratic arm of dlbook.fig7_3.early-stopping: d = 2, X^T X / n =
+// diag(1, 1/2), X^T y / n = (1, 1/4), so w* = (1, 1/2) and H = diag(2, 1); eta = 0.1, tau = 2, n = 4,
+// y^T y / n = 1. Exact GD: w(2) = (1 - 0.8^2, (1 - 0.9^2) / 2) = (0.36, 0.095); dw is added.
+rc::RunRecord quadratic_run(std::uint64_t seed, double dw0, double dw1) {
+  rc::RunRecord r;
+  r.arm = "quadratic", r.seed = seed;
+  r.final = {{"lr", 0.1}, {"weights_probe.steps", 2.0}, {"weights_probe.n", 4.0}, {"weights_probe.yty", 1.0},
+             {"weights_probe.w.0", 0.36 + dw0}, {"weights_probe.w.1", 0.095 + dw1},
+             {"weights_probe.xty.0", 1.0}, {"weights_probe.xty.1", 0.25},
+             {"weights_probe.gram.0", 1.0}, {"weights_probe.gram.1", 0.0}, {"weights_probe.gram.2", 0.0}, {"weights_probe.gram.3", 0.5}};
+  return r;
+}
+std::vector<rc::RunRecord> quadratic_runs(double offset) {
+  return {quadratic_run(1, offset - 2e-7, offset + 1e-7), quadratic_run(2, offset, offset - 1e-7), quadratic_run(3, offset + 2e-7, offset + 3e-7)};
+}
+}  // namespace
 
 // dlbook.7_11.inference's analysis on hand-made finals: it tests at the largest N present (1000,
 // not 20), the band row's mean is (1e-5 - 1e-5 + 2e-5) / 3 = 6.6667e-6, the MLP's one-sample t on
@@ -535,9 +568,10 @@ TEST(ReproduceExperiment, EarlyStoppingAlgorithmRows) {
     return r;
   };
   rc::ExperimentRuns runs{e, {{run(1, {1.0, 0.5, 0.6}, 0.5, 0.55, 0.7, 2, 1), run(2, {1.1, 0.4, 0.7}, 0.6, 0.6, 0.7, 2, 0),
-                               run(3, {0.9, 0.45, 0.65}, 0.5, 0.6, 0.7, 3, 1)}}};
+                               run(3, {0.9, 0.45, 0.65}, 0.5, 0.6, 0.7, 3, 1)},
+                              quadratic_runs(0)}};
   const std::vector<rc::TestRow> rows = e->analyze(runs);
-  ASSERT_EQ(rows.size(), 8u);
+  ASSERT_EQ(rows.size(), 12u);  // 8 + per direction (d = 2) one exact and one eq. 7.28 row
   EXPECT_NEAR(*rows[3].effect, 0.35 / 3, 1e-12);
   EXPECT_NEAR(*rows[4].effect, 0.2 / 3, 1e-12);
   EXPECT_NEAR(*rows[5].effect, -0.05, 1e-12);
@@ -545,6 +579,53 @@ TEST(ReproduceExperiment, EarlyStoppingAlgorithmRows) {
   EXPECT_NEAR(*rows[6].measured, 7.0 / 3, 1e-12);
   EXPECT_EQ(rows[6].verdict, Verdict::Holds);
   EXPECT_NE(rows[6].detail.find("2 of 3 runs"), std::string::npos) << rows[6].detail;
+}
+
+// The quadratic arm (early stopping as L2, eigen-direction by eigen-direction) on the hand-made
+// runs of quadratic_run. Ascending eigenvalues of H: lambda = 1 (w*_1 = 1/2), lambda = 2 (w*_0 = 1).
+// By hand: eq. 7.26 fractions 1 - 0.9^2 = 0.19 and 1 - 0.8^2 = 0.36; alpha_i = lambda q / (1 - q):
+// 0.81 / 0.19 and 2 * 0.64 / 0.36, times tau eta = 0.2: 0.852631578947368 and 0.711111111111111;
+// eq. 7.28 bounds 0.1 + 0.2 / 1.8 = 0.211111111111111 and 0.2 + 0.4 / 1.6 = 0.45; the L2 fraction
+// with alpha = 1/(tau eta) = 5: 1/6 and 2/7; the fraction bounds lambda A b / ((lambda + A)(lambda +
+// A (1 - b))): 1.0555556 / (6 * 4.9444444) = 0.0355805243445693 and 4.5 / (7 * 4.75) = 0.135338345864662.
+// The float32 rounding bound B = tau eps_f [(d + n + 4) eta (2 tr G ||w*|| + 2 sqrt(tr G yty)) +
+// (1 + 2 eta lambda_max) ||w*||] + 16 d cond eps ||w*|| = 2 eps_f (5.80359173... + 1.56524758...)
+// = 1.7568682098e-6 (tr G = 1.5, ||w*|| = sqrt(1.25)). Tolerances: 1e-12 (double closed forms of a few
+// operations on exact inputs; alpha via 1 - f, f = 0.19 inexact: relative 1e-12 is ample).
+TEST(ReproduceExperiment, EarlyStoppingQuadraticRowsByHand) {
+  namespace dl = regcheck::claims::dlbook;
+  const auto q = dl::quadratic_directions(quadratic_run(1, 0, 0));
+  ASSERT_EQ(q.size(), 2u);
+  const double lambda[] = {1, 2}, ft[] = {0.19, 0.36}, ate[] = {0.852631578947368, 0.711111111111111}, b[] = {0.211111111111111, 0.45},
+               fl[] = {1.0 / 6, 2.0 / 7}, fb[] = {0.0355805243445693, 0.135338345864662};
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NEAR(q[i].lambda, lambda[i], 1e-12);
+    EXPECT_NEAR(q[i].fraction_theory, ft[i], 1e-12);
+    EXPECT_NEAR(q[i].fraction_measured, ft[i], 1e-12);
+    EXPECT_NEAR(q[i].error, 0.0, 1e-15);
+    EXPECT_NEAR(q[i].alpha_tau_eta, ate[i], 1e-11);
+    EXPECT_NEAR(q[i].bound_7_28, b[i], 1e-12);
+    EXPECT_NEAR(q[i].fraction_l2, fl[i], 1e-12);
+    EXPECT_NEAR(q[i].fraction_bound, fb[i], 1e-12);
+    EXPECT_NEAR(q[i].error_bound, 1.7568682098e-6, 1e-15);
+  }
+  // Within rounding (errors <= 3e-7 < B): the exact rows hold; shifted by 1e-3 (about 570 B) on every seed: they fail.
+  for (double offset : {0.0, 1e-3}) {
+    std::vector<rc::TestRow> rows = dl::quadratic_rows(quadratic_runs(offset));
+    ASSERT_EQ(rows.size(), 4u);
+    EXPECT_TRUE(rows[0].in_family && rows[1].in_family);
+    EXPECT_FALSE(rows[2].in_family || rows[3].in_family);
+    std::vector<rc::TestRow*> ptrs;
+    for (auto& r : rows) ptrs.push_back(&r);
+    rc::decide_rows(ptrs, 0.05);
+    const Verdict want = offset == 0 ? Verdict::Holds : Verdict::Fails;
+    EXPECT_EQ(rows[0].verdict, want) << rows[0].detail;
+    EXPECT_EQ(rows[1].verdict, want) << rows[1].detail;
+    if (offset == 0) {
+      EXPECT_NE(rows[2].detail.find("alpha_i tau eta 0.8526"), std::string::npos) << rows[2].detail;
+      EXPECT_NE(rows[3].detail.find("outside the book's regime"), std::string::npos) << rows[3].detail;
+    }
+  }
 }
 
 TEST(ReproduceExperiment, RegressionAnalysisByHand) {
@@ -877,6 +958,23 @@ TEST(ReproduceErrors, MisuseThrows) {
     }
   }
   EXPECT_THROW(ps->analyze(short_sweep), std::invalid_argument);  // arm p=0.80 has 2 runs, the others 3
+  // The quadratic arm: no probe, a singular X^T X, eta lambda_max >= 1, one seed.
+  namespace dl = regcheck::claims::dlbook;
+  rc::RunRecord no_probe = quadratic_run(1, 0, 0);
+  no_probe.final.erase("weights_probe.w.0");
+  EXPECT_THROW(dl::quadratic_directions(no_probe), std::invalid_argument);
+  rc::RunRecord singular = quadratic_run(1, 0, 0);
+  singular.final["weights_probe.gram.3"] = 0.0;
+  try {
+    dl::quadratic_directions(singular);
+    ADD_FAILURE() << "singular X^T X accepted";
+  } catch (const std::invalid_argument& ex) {
+    EXPECT_NE(std::string(ex.what()).find("X^T X / n has eigenvalue 0"), std::string::npos) << ex.what();
+  }
+  rc::RunRecord steep = quadratic_run(1, 0, 0);
+  steep.final["lr"] = 0.5;  // eta lambda_max = 1
+  EXPECT_THROW(dl::quadratic_directions(steep), std::invalid_argument);
+  EXPECT_THROW(dl::quadratic_rows({quadratic_run(1, 0, 0)}), std::invalid_argument);
 }
 
 // Expected verdicts are those of the full run of a scale. A subset of the IDs has a smaller Holm

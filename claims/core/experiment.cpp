@@ -79,14 +79,16 @@ nlohmann::json replace_op(const std::string& path, nlohmann::json value) {
   return nlohmann::json::object({{"op", "replace"}, {"path", path}, {"value", std::move(value)}});
 }
 
+const std::string& arm_base_config(const Experiment& e, const Arm& arm) { return arm.base_config.empty() ? e.base_config : arm.base_config; }
+
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed) {
   nlohmann::json c = base;
   try {
     c = c.patch(arm.patch);
-    c = c.patch(e.plan(s).patch);
+    if (arm.base_config.empty()) c = c.patch(e.plan(s).patch);
   } catch (const nlohmann::json::exception& ex) {
     throw std::invalid_argument(fmt::format("{} arm '{}' ({} scale): the config patch does not apply to {}: {}", e.id, arm.name,
-                                            to_string(s), e.base_config, ex.what()));
+                                            to_string(s), arm_base_config(e, arm), ex.what()));
   }
   c["seed"] = seed;
   return c;
@@ -95,6 +97,7 @@ nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nl
 nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::size_t a) {
   const std::vector<RunRecord>& rs = runs.by_arm.at(a);
   nlohmann::json j = {{"name", e.arms[a].name}, {"description", e.arms[a].description}, {"patch", e.arms[a].patch}};
+  if (!e.arms[a].base_config.empty()) j["base_config"] = "nets/configs/" + e.arms[a].base_config;
   nlohmann::json seeds = nlohmann::json::array();
   for (const RunRecord& r : rs) seeds.push_back(r.seed);
   j["seeds"] = seeds;
@@ -133,7 +136,7 @@ nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::
       const MetricSummary s = summarize_metric(x);
       pts.push_back({{"epoch", k + 1}, {"mean", s.mean}, {"sd", s.sd}, {"ci_lo", s.ci_lo}, {"ci_hi", s.ci_hi}});
     }
-    curves[key] = pts;
+    if (!pts.empty()) curves[key] = pts;  // none: undefined for this arm (e.g. accuracy of a regression arm)
   }
   j["curves"] = curves;
   return j;

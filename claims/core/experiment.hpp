@@ -39,6 +39,11 @@ struct Arm {
   std::string name;         // e.g. "drop-activation", "dropout"
   std::string description;  // one line, printed by --list and in the JSON
   nlohmann::json patch = nlohmann::json::array();  // RFC 6902 JSON Patch applied to the base config
+  // Optional: this arm's own base config (file name in nets/configs/) instead of the experiment's,
+  // for an arm of a different model or data (e.g. a linear model on a quadratic beside an MLP). Its
+  // size is fixed: the scale's patch (written for the experiment's base config) is not applied;
+  // the scale still sets the seeds.
+  std::string base_config{};
 };
 
 // One finished training run (what the results store holds).
@@ -98,10 +103,12 @@ class ExperimentRegistry {
 // The registered experiments (claims/experiments.cpp).
 const ExperimentRegistry& all_experiments();
 
-// The config of one run: base config, then the arm's patch, then the scale's patch, then
-// "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
+// The config of one run: base config (the arm's own when it has one), then the arm's patch, then
+// the scale's patch (not for an arm with its own base config), then "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed);
 // One RFC 6902 "replace" operation: {"op": "replace", "path": path, "value": value}.
+// The base config file of an arm: its own when set, else the experiment's.
+const std::string& arm_base_config(const Experiment& e, const Arm& arm);
 nlohmann::json replace_op(const std::string& path, nlohmann::json value);
 
 // Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric but the

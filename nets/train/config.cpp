@@ -429,6 +429,8 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
                                  "0 < boundary <= (x_max - x_min) / 2");
     f.done();
   }
+  if (o.has("init")) c.zero_init = o.choice("init", "default", {"default", "zero"}, "init") == "zero";
+  c.weights_probe.enabled = o.boolean("weights_probe", false);
   c.epochs = static_cast<int>(o.integer("epochs", 10, 1, 1000000, "1..1000000"));
   c.batch_size = o.integer("batch_size", 128, 1, kMaxWidth * 64, "batch_size >= 1");
   c.eval_batch_size = o.integer("eval_batch_size", 1000, 1, kMaxWidth * 64, "eval_batch_size >= 1");

@@ -144,8 +144,20 @@ struct EarlyStoppingSpec {
   int max_epochs = 0;                // cap of Alg. 7.1 and of Alg. 7.3 (which need not terminate); 0 = `epochs`
 };
 
+// After the LAST epoch, for a model whose only parameter is one dense weight matrix with one
+// output (one dense layer, no bias) trained with mse: the final weight vector w and, in double
+// from the float training data, the moments gram = X^T X / n, xty = X^T y / n and yty = y^T y / n
+// (for rounding bounds), from which the
+// Hessian of the mse training loss J(w) = (1/n) sum (w.x_i - y_i)^2 is H = 2 gram and its
+// minimizer w* solves gram w* = xty (Deep Learning sec. 7.8, the quadratic of eqs. 7.33-7.45).
+struct WeightsProbeSpec {
+  bool enabled = false;
+};
+
 struct TrainConfig {
   ModelSpec model;
+  bool zero_init = false;  // "init": "zero": every parameter starts at 0 (default: PyTorch's init)
+  WeightsProbeSpec weights_probe;
   PredictionsSpec predictions;
   // >= 0: train on a bootstrap resample of the training set (n draws with replacement from
   // sim::Stream(seed, stream_id("nets/data/bootstrap"), member)); -1 = the training set as loaded.

@@ -82,6 +82,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   if (!m.dropout_inference.is_null()) j["dropout_inference"] = m.dropout_inference;
   if (!m.predictions.is_null()) j["predictions"] = m.predictions;
   if (!m.early_stopping.is_null()) j["early_stopping"] = m.early_stopping;
+  if (!m.weights_probe.is_null()) j["weights_probe"] = m.weights_probe;
   if (std::isfinite(m.fit_grid_mse))
     j["fit_probe"] = {{"train_mse", num_or_null(m.fit_train_mse)}, {"grid_mse", num_or_null(m.fit_grid_mse)},
                       {"boundary_mse", num_or_null(m.fit_boundary_mse)}, {"roughness", num_or_null(m.fit_roughness)}};
@@ -127,6 +128,8 @@ void Trainer::init() {
   model_ = build_model(cfg_.model, cfg_.seed);
   loss_ = check_model_fits_data(cfg_.model, *model_, data_, cfg_.loss);
   params_ = model_->params();
+  if (cfg_.zero_init)
+    for (Param<float>* p : params_) p->value.setZero();
 
   if (cfg_.optimizer.type == OptimizerSpec::Type::Sgd)
     sgd_ = std::make_unique<optim::Sgd<float>>(params_, cfg_.optimizer.sgd);
@@ -171,6 +174,12 @@ void Trainer::init() {
       field_error("predictions", "needs a regression with one output (mse loss, one target)");
     if (data_.test.size() == 0) field_error("predictions", "needs a test set");
   }
+  if (cfg_.weights_probe.enabled &&
+      (params_.size() != 1 || !params_[0]->is_weight || params_[0]->value.rows() != 1 || loss_ != LossKind::MeanSquaredError))
+    field_error("weights_probe", fmt::format("needs one dense layer with one output and no bias, trained with mse (the model has {} "
+                                             "parameter tensor(s), the first {} x {})",
+                                             params_.size(), params_.empty() ? 0 : params_[0]->value.rows(),
+                                             params_.empty() ? 0 : params_[0]->value.cols()));
   if (!cfg_.dropout_inference.samples.empty()) {
     bool dropout = false;
     for (Layer<float>* l : model_->all_layers()) {
@@ -331,6 +340,25 @@ void Trainer::probe_predictions(EpochMetrics& m) {
   m.predictions = {{"output", out}, {"target", tgt}};
 }
 
+// The final weights of the one-layer linear model and the training moments, in double (WeightsProbeSpec).
+void Trainer::probe_weights(EpochMetrics& m) {
+  const Dataset& tr = data_.train;
+  const Eigen::MatrixXd x = tr.x.cast<double>();
+  const Eigen::VectorXd y = tr.y.col(0).cast<double>();
+  const double n = static_cast<double>(x.rows());
+  const Eigen::MatrixXd gram = x.transpose() * x / n;
+  const Eigen::VectorXd xty = x.transpose() * y / n;
+  const auto& w = params_[0]->value;  // 1 x d
+  nlohmann::json jw = nlohmann::json::object(), jg = nlohmann::json::object(), jb = nlohmann::json::object();
+  const Eigen::Index d = w.cols();
+  for (Eigen::Index j = 0; j < d; ++j) {
+    jw[std::to_string(j)] = static_cast<double>(w(0, j));
+    jb[std::to_string(j)] = xty(j);
+    for (Eigen::Index k = 0; k < d; ++k) jg[std::to_string(j * d + k)] = gram(j, k);
+  }
+  m.weights_probe = {{"w", jw}, {"gram", jg}, {"xty", jb}, {"yty", y.squaredNorm() / n}, {"n", n}, {"steps", static_cast<double>(step_)}};
+}
+
 // Eval-mode predictions on the training points and on the grid (FitProbeSpec), accumulated in
 // double. The noise-free target is the data kind's f (the default PiecewiseConstant is the one
 // the data were generated from).
@@ -459,6 +487,7 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   if (!cfg_.dropout_inference.samples.empty() && m.epoch == cfg_.epochs) probe_dropout_inference(m);
   if (cfg_.predictions.examples > 0 && m.epoch == cfg_.epochs) probe_predictions(m);
   if (cfg_.fit_probe.grid > 0 && m.epoch == cfg_.epochs) probe_fit(m);
+  if (cfg_.weights_probe.enabled && m.epoch == cfg_.epochs) probe_weights(m);
   if (cfg_.early_stopping.patience > 0 && m.epoch == cfg_.epochs) m.early_stopping = to_json(run_early_stopping(cfg_, data_));
   history_.push_back(std::move(m));
   return history_.back();

@@ -55,6 +55,9 @@ struct EpochMetrics {
   nlohmann::json predictions;
   // early_stopping (last epoch only; null otherwise): Algorithms 7.1-7.3, see nets/train/early_stopping.hpp.
   nlohmann::json early_stopping;
+  // weights_probe (last epoch only; null otherwise): {"w": {"0": w_0, ...}, "gram": {"k": (X^T X / n)_{k / d, k % d}},
+  // "xty": {"j": (X^T y / n)_j}, "yty": y^T y / n, "n": n, "steps": optimizer steps taken}; see WeightsProbeSpec.
+  nlohmann::json weights_probe;
   // fit_probe (last epoch only; NaN otherwise): see FitProbeSpec.
   double fit_train_mse = NAN, fit_grid_mse = NAN, fit_boundary_mse = NAN, fit_roughness = NAN;
 };
@@ -110,6 +113,7 @@ class Trainer {
   void probe_dropout_inference(EpochMetrics& m);
   void probe_predictions(EpochMetrics& m);
   void probe_fit(EpochMetrics& m);
+  void probe_weights(EpochMetrics& m);
   double loss_and_grad(const Act<float>& z, Eigen::Index n, double& hits);
   void init();  // everything after the data are in data_
 
