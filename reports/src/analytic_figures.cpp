@@ -83,7 +83,7 @@ std::vector<FigureSpec> analytic_figure_specs(const std::string& source, const n
   if (source == "dropact") return figures_detail::dropact_specs(verify_doc);
   if (source == "tl1") return figures_detail::tl1_specs(verify_doc);
   if (source == "gcsr") return figures_detail::gcsr_specs(verify_doc);
-  if (source == "dlbook") return {};  // its claims are shown as tables (no analytic figure yet)
+  if (source == "dlbook") return figures_detail::dlbook_specs(verify_doc);
   throw std::invalid_argument(fmt::format("analytic figures: unknown source '{}' (dropact, tl1, gcsr, dlbook)", source));
 }
 

@@ -19,10 +19,11 @@ struct FigureSpec {
   Plot plot;
 };
 
-// The figures of one source ("dropact", "tl1", "gcsr", "dlbook"; "dlbook" has none yet) from the
-// JSON of `regcheck verify --json`. Monte Carlo points come from the claims' `extra` tables when
-// the document carries them, else from a small deterministic sweep seeded by the document's
-// `seed` (1 when absent); the caption says which. Throws std::invalid_argument naming an unknown
+// The figures of one source ("dropact", "tl1", "gcsr", "dlbook") from the JSON of
+// `regcheck verify --json`. Monte Carlo points come from the claims' `extra` tables when the
+// document carries them, else (dropact, gcsr) from a small deterministic sweep seeded by the
+// document's `seed` (1 when absent); the caption says which. dlbook's figures (ensemble MSE vs k,
+// early-stopping alpha error) are drawn only from the tables, none when they are absent. Throws std::invalid_argument naming an unknown
 // source, a `claims` field that is not an array, or an `extra` row without its numeric fields.
 std::vector<FigureSpec> analytic_figure_specs(const std::string& source, const nlohmann::json& verify_doc);
 
@@ -46,6 +47,7 @@ std::string samples_text(double n);
 std::vector<FigureSpec> dropact_specs(const nlohmann::json& verify_doc);
 std::vector<FigureSpec> tl1_specs(const nlohmann::json& verify_doc);
 std::vector<FigureSpec> gcsr_specs(const nlohmann::json& verify_doc);
+std::vector<FigureSpec> dlbook_specs(const nlohmann::json& verify_doc);
 }  // namespace figures_detail
 
 }  // namespace regcheck::report
