@@ -51,6 +51,13 @@ double required(const nlohmann::json& row, std::string_view key, std::string_vie
   return *v;
 }
 
+std::pair<double, double> ci_pair(const nlohmann::json& row, std::string_view table) {
+  if (!row.is_object() || !row.contains("ci") || !row["ci"].is_array() || row["ci"].size() != 2 ||
+      !row["ci"][0].is_number() || !row["ci"][1].is_number())
+    throw std::invalid_argument(fmt::format("verify JSON: row {} of table '{}' has no numeric 'ci' [lo, hi]", row.dump(), table));
+  return {row["ci"][0].get<double>(), row["ci"][1].get<double>()};
+}
+
 double mc_samples(const nlohmann::json* claim) {
   double n = 0;
   if (!claim || !claim->contains("checks") || !(*claim)["checks"].is_array()) return 0;

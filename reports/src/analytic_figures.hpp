@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace regcheck::report {
@@ -37,6 +38,8 @@ const nlohmann::json* extra_table(const nlohmann::json* claim, std::string_view 
 std::optional<double> number(const nlohmann::json& row, std::string_view key);
 // row[key] that must be a finite number (std::invalid_argument naming the key and table otherwise).
 double required(const nlohmann::json& row, std::string_view key, std::string_view table);
+// row["ci"] as a numeric [lo, hi] pair (std::invalid_argument naming the row and table otherwise).
+std::pair<double, double> ci_pair(const nlohmann::json& row, std::string_view table);
 // Largest `n` over the claim's Monte Carlo sub-checks (checks[].method == "monte-carlo"), 0 if none.
 double mc_samples(const nlohmann::json* claim);
 // The document's seed (1 when absent).

@@ -36,14 +36,11 @@ std::optional<FigureSpec> ensemble_spec(const nlohmann::json& doc) {
   for (const nlohmann::json& row : *grid) {
     const double k = required(row, "k", table_name), v = required(row, "v", table_name);
     const double c = required(row, "c", table_name), est = required(row, "mc", table_name);
-    if (!row.contains("ci") || !row["ci"].is_array() || row["ci"].size() != 2 || !row["ci"][0].is_number() ||
-        !row["ci"][1].is_number())
-      throw std::invalid_argument(
-          fmt::format("verify JSON: row {} of table '{}' has no numeric 'ci' [lo, hi]", row.dump(), table_name));
+    const auto [lo, hi] = ci_pair(row, table_name);
     mc.x.push_back(k);
     mc.y.push_back(est);
-    mc.lo.push_back(row["ci"][0].get<double>());
-    mc.hi.push_back(row["ci"][1].get<double>());
+    mc.lo.push_back(lo);
+    mc.hi.push_back(hi);
     ymax = std::max(ymax, mc.hi.back());
     if (drawn[{v, c}]) continue;
     drawn[{v, c}] = true;

@@ -67,15 +67,12 @@ std::vector<FigureSpec> gcsr_specs(const nlohmann::json& doc) {
       const bool is_l2 = row.value("penalty", std::string()) == "L2";
       const double lambda = required(row, "lambda", table_name), sg = required(row, "sg", table_name);
       const double sw = required(row, "sw", table_name), est = required(row, "estimate", table_name);
-      if (!row.contains("ci") || !row["ci"].is_array() || row["ci"].size() != 2 || !row["ci"][0].is_number() ||
-          !row["ci"][1].is_number())
-        throw std::invalid_argument(fmt::format("verify JSON: row {} of table '{}' has no numeric 'ci' [lo, hi]",
-                                                row.dump(), table_name));
+      const auto [lo, hi] = ci_pair(row, table_name);
       Series& s = is_l2 ? l2_mc : l1_mc;
       s.x.push_back(is_l2 ? 2.0 * lambda * sw / sg : lambda / sg);
       s.y.push_back(est);
-      s.lo.push_back(row["ci"][0].get<double>());
-      s.hi.push_back(row["ci"][1].get<double>());
+      s.lo.push_back(lo);
+      s.hi.push_back(hi);
     }
     // The claim's intervals are at its own (Bonferroni) alpha, wider than 95%.
     l2_mc.title = "L2, MC claim CI";
