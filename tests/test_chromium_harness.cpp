@@ -1,0 +1,159 @@
+// The headless-Chromium harness (tests/support/chromium.hpp) detects what a report test must
+// catch: console messages, requests leaving the file, missing DOM content, a blank screenshot.
+// Fixtures are written by the test; the network is blocked (--host-resolver-rules), so nothing
+// leaves the machine. Skipped only when chromium is not installed (CI installs it).
+#include "tests/support/chromium.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+namespace rt = regcheck::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch() {
+  const fs::path d = fs::temp_directory_path() / ("regcheck-chromium-test-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d;
+}
+
+fs::path page(const std::string& name, const std::string& body) {
+  const fs::path p = scratch() / name;
+  std::ofstream(p) << "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" << name
+                   << "</title></head>\n<body style=\"font: 24px sans-serif\">\n"
+                   << body << "\n</body></html>\n";
+  return p;
+}
+
+#define REQUIRE_CHROMIUM()                                                                  \
+  if (!rt::chromium_available())                                                            \
+  GTEST_SKIP() << "chromium not installed at " << rt::chromium_binary()                     \
+               << " (scripts/setup.sh installs it; REGCHECK_CHROMIUM overrides the path)"
+
+bool has_text(const rt::BrowserView& v, const std::string& text) {
+  return std::any_of(v.console.begin(), v.console.end(), [&](const auto& m) { return m.text == text; });
+}
+
+}  // namespace
+
+TEST(ChromiumHarness, CleanPageHasNoMessagesNoRequestsAndInk) {
+  REQUIRE_CHROMIUM();
+  const fs::path shot = scratch() / "clean.png";
+  const auto v = rt::render_in_chromium(page("clean.html", "<h1 id=\"t\">regcheck clean page 42</h1>"), shot);
+  EXPECT_NE(v.dom.find("<h1 id=\"t\">regcheck clean page 42</h1>"), std::string::npos) << v.dom;
+  EXPECT_TRUE(v.console.empty()) << v.console.front().text;
+  EXPECT_TRUE(v.requests.empty()) << v.requests.front();
+  EXPECT_TRUE(v.external_requests.empty());
+  EXPECT_EQ(v.screenshot, fs::absolute(shot));
+  EXPECT_TRUE(fs::is_regular_file(shot));
+  EXPECT_EQ(v.png_width, 1280u);
+  EXPECT_EQ(v.png_height, 2000u);
+  // A 24 px heading of 22 characters inks a few thousand pixels; far fewer than the page.
+  EXPECT_GT(v.ink_pixels, 500u);
+  EXPECT_LT(v.ink_pixels, 100000u);
+  EXPECT_LT(v.seconds, 10.0);
+}
+
+TEST(ChromiumHarness, BlankPageHasNoInk) {
+  REQUIRE_CHROMIUM();
+  const auto v = rt::render_in_chromium(page("blank.html", ""), scratch() / "blank.png");
+  EXPECT_EQ(v.ink_pixels, 0u);  // what "the screenshot is non-trivial" must tell apart
+  EXPECT_GT(v.png_bytes, 0u);
+}
+
+TEST(ChromiumHarness, ConsoleErrorAndUncaughtExceptionAreDetected) {
+  REQUIRE_CHROMIUM();
+  const auto v = rt::render_in_chromium(page("console.html",
+                                             "<p>console</p>\n<script>console.error(\"boom\");</script>\n"
+                                             "<script>throw new Error(\"bang\");</script>"),
+                                        scratch() / "console.png");
+  ASSERT_EQ(v.console.size(), 2u) << v.log;
+  EXPECT_EQ(v.console[0].text, "boom");
+  EXPECT_EQ(v.console[0].line, 5);  // doctype, html+head, body, <p>, then the script on line 5
+  EXPECT_NE(v.console[0].source.find("console.html"), std::string::npos);
+  EXPECT_EQ(v.console[1].text, "Uncaught Error: bang");
+  EXPECT_EQ(v.console[1].level, "error");
+  EXPECT_TRUE(v.has_console_errors());
+  EXPECT_TRUE(has_text(v, "boom"));
+}
+
+TEST(ChromiumHarness, ExternalRequestIsDetectedAndBlocked) {
+  REQUIRE_CHROMIUM();
+  const auto v = rt::render_in_chromium(
+      page("external.html",
+           "<p>external</p><img id=\"i\" src=\"http://example.invalid/x.png\">\n"
+           "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\">\n"
+           "<script>window.onload = () => document.body.insertAdjacentHTML('beforeend',"
+           " '<p id=\"w\">naturalWidth ' + document.getElementById('i').naturalWidth + '</p>');</script>"),
+      scratch() / "external.png");
+  ASSERT_EQ(v.external_requests.size(), 1u) << v.log;
+  EXPECT_EQ(v.external_requests[0], "http://example.invalid/x.png");
+  EXPECT_EQ(v.requests, v.external_requests);  // the data: image is no network request
+  EXPECT_NE(v.dom.find("<p id=\"w\">naturalWidth 0</p>"), std::string::npos) << v.dom;  // blocked: no image
+}
+
+TEST(ChromiumHarness, InlineSvgIsInTheDomWithItsSize) {
+  REQUIRE_CHROMIUM();
+  const auto v = rt::render_in_chromium(
+      page("svg.html",
+           "<svg id=\"f\" width=\"400\" height=\"300\" viewBox=\"0 0 400 300\">"
+           "<rect id=\"r\" x=\"10\" y=\"20\" width=\"200\" height=\"100\" fill=\"steelblue\"/></svg>\n"
+           "<script>const b = document.getElementById('r').getBBox();"
+           " const s = document.getElementById('f').getBoundingClientRect();"
+           " document.body.insertAdjacentHTML('beforeend', '<p id=\"bbox\">' + b.width + 'x' + b.height"
+           " + ' in ' + s.width + 'x' + s.height + '</p>');</script>"),
+      scratch() / "svg.png");
+  EXPECT_NE(v.dom.find("<svg id=\"f\""), std::string::npos) << v.dom;
+  EXPECT_NE(v.dom.find("<p id=\"bbox\">200x100 in 400x300</p>"), std::string::npos) << v.dom;
+  EXPECT_TRUE(v.console.empty());
+  EXPECT_GE(v.ink_pixels, 200u * 100u);  // the filled rectangle alone
+}
+
+TEST(ChromiumHarness, ConsoleLogParsing) {
+  // Lines as this chromium prints them (one message spanning two lines), amid unrelated noise.
+  const std::string log =
+      "[1:2:1204/220104.612032:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n"
+      "[1:1:1204/220105.322589:INFO:CONSOLE:3] \"boom\", source: file:///tmp/p.html (3)\n"
+      "[1:1:1204/220105.322590:INFO:CONSOLE:7] \"two\nlines\", source: file:///tmp/p.html (7)\n"
+      "[1:1:1204/220105.400000:INFO:CONSOLE:9] \"Uncaught TypeError: x\", source: file:///tmp/p.html (9)\n";
+  const auto m = rt::chromium_detail::parse_console(log);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].text, "boom");
+  EXPECT_EQ(m[0].level, "console");
+  EXPECT_EQ(m[1].text, "two\nlines");
+  EXPECT_EQ(m[1].line, 7);
+  EXPECT_EQ(m[2].level, "error");
+}
+
+// ---- errors that must be raised ----
+
+TEST(ChromiumHarness, Errors) {
+  EXPECT_THROW(rt::render_in_chromium(scratch() / "no-such.html", scratch() / "x.png"), std::invalid_argument);
+  rt::BrowserView v;
+  EXPECT_THROW(rt::chromium_detail::inspect_png("not a png at all, just text........", v), rt::ChromiumError);
+  EXPECT_THROW(rt::chromium_detail::parse_netlog("{\"events\": [", v), rt::ChromiumError);
+  ::setenv("REGCHECK_CHROMIUM", "/nonexistent/chromium", 1);
+  EXPECT_FALSE(rt::chromium_available());
+  try {
+    rt::render_in_chromium(page("e.html", "<p>e</p>"), scratch() / "e.png");
+    ADD_FAILURE() << "no error";
+  } catch (const rt::ChromiumError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/chromium"), std::string::npos) << e.what();
+  }
+  ::unsetenv("REGCHECK_CHROMIUM");
+}
+
+TEST(ChromiumHarness, HangingPageTimesOut) {
+  REQUIRE_CHROMIUM();
+  try {
+    rt::render_in_chromium(page("hang.html", "<script>for (;;) {}</script>"), scratch() / "hang.png",
+                           std::chrono::milliseconds(3000));
+    ADD_FAILURE() << "no timeout";
+  } catch (const rt::ChromiumError& e) {
+    EXPECT_NE(std::string(e.what()).find("timed out after 3000 ms"), std::string::npos) << e.what();
+  }
+}
