@@ -23,6 +23,7 @@ fs::path scratch() {
 
 fs::path page(const std::string& name, const std::string& body) {
   const fs::path p = scratch() / name;
+  fs::create_directories(p.parent_path());
   std::ofstream(p) << "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" << name
                    << "</title></head>\n<body style=\"font: 24px sans-serif\">\n"
                    << body << "\n</body></html>\n";
@@ -43,7 +44,9 @@ bool has_text(const rt::BrowserView& v, const std::string& text) {
 TEST(ChromiumHarness, CleanPageHasNoMessagesNoRequestsAndInk) {
   REQUIRE_CHROMIUM();
   const fs::path shot = scratch() / "clean.png";
-  const auto v = rt::render_in_chromium(page("clean.html", "<h1 id=\"t\">regcheck clean page 42</h1>"), shot);
+  // A folder name with a space and a '#', which must be percent-encoded in the file: URL.
+  const auto v =
+      rt::render_in_chromium(page("with space #1/clean.html", "<h1 id=\"t\">regcheck clean page 42</h1>"), shot);
   EXPECT_NE(v.dom.find("<h1 id=\"t\">regcheck clean page 42</h1>"), std::string::npos) << v.dom;
   EXPECT_TRUE(v.console.empty()) << v.console.front().text;
   EXPECT_TRUE(v.requests.empty()) << v.requests.front();
@@ -56,6 +59,7 @@ TEST(ChromiumHarness, CleanPageHasNoMessagesNoRequestsAndInk) {
   EXPECT_GT(v.ink_pixels, 500u);
   EXPECT_LT(v.ink_pixels, 100000u);
   EXPECT_LT(v.seconds, 10.0);
+  EXPECT_TRUE(v.problems().empty()) << v.problems().front();
 }
 
 TEST(ChromiumHarness, BlankPageHasNoInk) {
@@ -63,6 +67,8 @@ TEST(ChromiumHarness, BlankPageHasNoInk) {
   const auto v = rt::render_in_chromium(page("blank.html", ""), scratch() / "blank.png");
   EXPECT_EQ(v.ink_pixels, 0u);  // what "the screenshot is non-trivial" must tell apart
   EXPECT_GT(v.png_bytes, 0u);
+  ASSERT_EQ(v.problems().size(), 1u);
+  EXPECT_EQ(v.problems()[0].rfind("blank screenshot: ", 0), 0u);
 }
 
 TEST(ChromiumHarness, ConsoleErrorAndUncaughtExceptionAreDetected) {
@@ -86,13 +92,20 @@ TEST(ChromiumHarness, ExternalRequestIsDetectedAndBlocked) {
   const auto v = rt::render_in_chromium(
       page("external.html",
            "<p>external</p><img id=\"i\" src=\"http://example.invalid/x.png\">\n"
-           "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\">\n"
+           "<img src=\"data:image/gif;base64,R0lGODlhAQABAAAAACw=\"><img src=\"sibling.png\">\n"
            "<script>window.onload = () => document.body.insertAdjacentHTML('beforeend',"
            " '<p id=\"w\">naturalWidth ' + document.getElementById('i').naturalWidth + '</p>');</script>"),
       scratch() / "external.png");
   ASSERT_EQ(v.external_requests.size(), 1u) << v.log;
   EXPECT_EQ(v.external_requests[0], "http://example.invalid/x.png");
-  EXPECT_EQ(v.requests, v.external_requests);  // the data: image is no network request
+  // The sibling file is a request too (not leaving the file); the data: image is none.
+  ASSERT_EQ(v.requests.size(), 2u);
+  EXPECT_EQ(v.requests[0], rt::chromium_detail::file_url(fs::weakly_canonical(scratch()) / "sibling.png"));
+  EXPECT_EQ(v.requests[1], "http://example.invalid/x.png");
+  const auto problems = v.problems();
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].rfind("loads another file: file://", 0), 0u) << problems[0];
+  EXPECT_EQ(problems[1], "request leaves the file: http://example.invalid/x.png");
   EXPECT_NE(v.dom.find("<p id=\"w\">naturalWidth 0</p>"), std::string::npos) << v.dom;  // blocked: no image
 }
 
@@ -127,6 +140,14 @@ TEST(ChromiumHarness, ConsoleLogParsing) {
   EXPECT_EQ(m[1].text, "two\nlines");
   EXPECT_EQ(m[1].line, 7);
   EXPECT_EQ(m[2].level, "error");
+  EXPECT_EQ(rt::chromium_detail::file_url("/a b/#1/r~s.html"), "file:///a%20b/%231/r~s.html");
+  const std::string loads =
+      "[1:3:1204/220453.220729:VERBOSE1:content/browser/loader/file_url_loader_factory.cc:477] FileURLLoader::Start: "
+      "file:///a%20b/p.html\n"
+      "[1:3:1204/220453.240565:VERBOSE1:content/browser/loader/file_url_loader_factory.cc:477] FileURLLoader::Start: "
+      "file:///a%20b/fig%201.svg\n";
+  EXPECT_EQ(rt::chromium_detail::parse_file_loads(loads, "file:///a b/p.html"),
+            std::vector<std::string>{"file:///a%20b/fig%201.svg"});
 }
 
 // ---- errors that must be raised ----

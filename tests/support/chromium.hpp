@@ -3,7 +3,8 @@
 // browser saw. render_in_chromium(html, screenshot) runs Debian's `chromium` once:
 //
 //   chromium --headless --no-sandbox --disable-gpu --user-data-dir=<fresh temp folder>
-//            --enable-logging=stderr --v=0 --log-net-log=<temp>/netlog.json
+//            --enable-logging=stderr --v=0 --vmodule=file_url_loader_factory=1
+//            --log-net-log=<temp>/netlog.json
 //            --host-resolver-rules="MAP * ~NOTFOUND" --window-size=1280,2000
 //            --screenshot=<screenshot> --dump-dom file://<html>
 //
@@ -20,13 +21,18 @@
 //   reports level "error" for uncaught exceptions (text starting "Uncaught ") and "console" for
 //   every other message; a report page has no scripts, so any console message at all is a defect.
 // - Requests: file: and data: loads do not pass through the network stack, so they never appear
-//   in the NetLog; every http(s)/ws(s)/ftp request does, as a URL_REQUEST_START_JOB event whose
+//   in the NetLog. file: loads (found or missing) are logged by --vmodule=file_url_loader_factory=1
+//     [...:VERBOSE1:content/browser/loader/file_url_loader_factory.cc:477] FileURLLoader::Start: <url>
+//   (the page itself first; its URL is percent-encoded, as the harness writes it). data: URLs are
+//   decoded in the renderer and logged nowhere; they never leave the file. Every http(s)/ws(s)/ftp
+//   request is in the NetLog, as a URL_REQUEST_START_JOB event whose
 //   params hold "url" and "network_isolation_key". The browser itself also fetches (component
 //   updates, accounts.google.com, spell-check dictionaries) even with --disable-background-
 //   networking; those have a network_isolation_key that is not the page's ("null null",
-//   "https://google.com ..."). Requests whose key's top-frame site is "file://" are the page's
-//   (kept in `requests`); the rest are kept apart in `browser_requests`, for the record only.
-//   Any page request whose scheme is not file: or data: "leaves the file" (`external_requests`).
+//   "https://google.com ..."). Requests whose key's top-frame site is "file://" are the page's;
+//   the rest are kept apart in `browser_requests`, for the record only. `requests` holds the
+//   page's file: loads other than the page itself, then its network requests; any whose scheme is
+//   not file: or data: "leaves the file" (`external_requests`).
 //   --host-resolver-rules="MAP * ~NOTFOUND" makes every host name fail to resolve, so the request
 //   is logged but nothing leaves the machine.
 // - --dump-dom and --screenshot work together in one run (~1-1.5 s per call here); the PNG is
@@ -42,6 +48,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -82,6 +89,18 @@ struct BrowserView {
     for (const auto& m : console)
       if (m.level == "error") return true;
     return false;
+  }
+
+  // What a self-contained, script-free page (the report) must not show, one line each: any
+  // console message, any request leaving the file, any other file loaded, a blank screenshot.
+  std::vector<std::string> problems() const {
+    std::vector<std::string> out;
+    for (const auto& m : console)
+      out.push_back("console " + m.level + ": " + m.text + " (" + m.source + ":" + std::to_string(m.line) + ")");
+    for (const auto& u : requests)
+      out.push_back(u.rfind("file:", 0) == 0 ? "loads another file: " + u : "request leaves the file: " + u);
+    if (ink_pixels == 0) out.push_back("blank screenshot: " + screenshot.string());
+    return out;
   }
 };
 
@@ -157,6 +176,44 @@ inline std::vector<ConsoleMessage> parse_console(const std::string& log) {
     msgs.push_back(std::move(m));
   }
   return msgs;
+}
+
+inline std::string percent_decode(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// file: loads, as logged with --vmodule=file_url_loader_factory=1, except `page` itself
+// (compared decoded: chromium may escape a byte the harness escaped, or not).
+inline std::vector<std::string> parse_file_loads(const std::string& log, const std::string& page) {
+  static const std::regex re(R"re(FileURLLoader::Start: (\S+))re");
+  std::vector<std::string> urls;
+  for (auto it = std::sregex_iterator(log.begin(), log.end(), re); it != std::sregex_iterator(); ++it)
+    if (percent_decode((*it)[1].str()) != percent_decode(page)) urls.push_back((*it)[1].str());
+  return urls;
+}
+
+// file:// URL of an absolute path, bytes other than unreserved characters and '/' percent-encoded
+// (RFC 3986), so paths with spaces or '#' open the right file.
+inline std::string file_url(const fs::path& absolute) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string url = "file://";
+  for (const unsigned char c : absolute.string()) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')
+      url += static_cast<char>(c);
+    else
+      url += '%', url += hex[c >> 4], url += hex[c & 15];
+  }
+  return url;
 }
 
 inline std::string scheme_of(const std::string& url) {
@@ -259,7 +316,7 @@ inline BrowserView render_in_chromium(const fs::path& html, const fs::path& scre
                                       std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
   namespace cd = chromium_detail;
   if (!fs::is_regular_file(html)) throw std::invalid_argument("render_in_chromium: no such file: " + html.string());
-  const fs::path page = fs::absolute(html), shot = fs::absolute(screenshot);
+  const fs::path page = fs::weakly_canonical(fs::absolute(html)), shot = fs::absolute(screenshot);
   char tmpl[] = "/tmp/regcheck-chromium-XXXXXX";
   if (!::mkdtemp(tmpl)) throw ChromiumError("mkdtemp failed");
   const fs::path tmp(tmpl);
@@ -283,12 +340,13 @@ inline BrowserView render_in_chromium(const fs::path& html, const fs::path& scre
                                          "--user-data-dir=" + (tmp / "profile").string(),
                                          "--enable-logging=stderr",
                                          "--v=0",
+                                         "--vmodule=file_url_loader_factory=1",
                                          "--log-net-log=" + (tmp / "netlog.json").string(),
                                          "--host-resolver-rules=MAP * ~NOTFOUND",
                                          "--window-size=1280,2000",
                                          "--screenshot=" + shot.string(),
                                          "--dump-dom",
-                                         "file://" + page.string()};
+                                         cd::file_url(page)};
   BrowserView v;
   const auto t0 = std::chrono::steady_clock::now();
   const int code = cd::run_with_timeout(argv, tmp / "stdout", tmp / "stderr", timeout);
@@ -298,6 +356,7 @@ inline BrowserView render_in_chromium(const fs::path& html, const fs::path& scre
   if (code != 0) throw ChromiumError("chromium exited with " + std::to_string(code) + ":\n" + v.log);
   if (v.dom.find("<html") == std::string::npos) throw ChromiumError("chromium dumped no DOM for " + page.string());
   v.console = cd::parse_console(v.log);
+  v.requests = cd::parse_file_loads(v.log, cd::file_url(page));
   cd::parse_netlog(cd::read_all(tmp / "netlog.json"), v);
   if (!fs::is_regular_file(shot)) throw ChromiumError("chromium wrote no screenshot " + shot.string());
   v.screenshot = shot;
