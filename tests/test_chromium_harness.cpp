@@ -4,6 +4,8 @@
 // leaves the machine. Skipped only when chromium is not installed (CI installs it).
 #include "tests/support/chromium.hpp"
 
+#include "reports/src/gnuplot.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -124,6 +126,27 @@ TEST(ChromiumHarness, InlineSvgIsInTheDomWithItsSize) {
   EXPECT_NE(v.dom.find("<p id=\"bbox\">200x100 in 400x300</p>"), std::string::npos) << v.dom;
   EXPECT_TRUE(v.console.empty());
   EXPECT_GE(v.ink_pixels, 200u * 100u);  // the filled rectangle alone
+}
+
+// A gnuplot figure (reports/src/gnuplot.hpp) inlined as the report inlines it: no requests, no
+// messages, a non-empty drawing. Its text labels are in the DOM.
+TEST(ChromiumHarness, InlinedGnuplotFigureIsSelfContained) {
+  REQUIRE_CHROMIUM();
+  namespace rr = regcheck::report;
+  rr::Plot p;
+  p.title = "shift ratio", p.xlabel = "p (keep probability)", p.ylabel = "ratio";
+  p.series.push_back({rr::Series::Kind::Line, "theory", {0.5, 0.75, 1.0}, {0.8, 0.9, 1.0}, {}, {}});
+  const std::string svg = rr::render_svg(p);
+  const auto v = rt::render_in_chromium(
+      page("gnuplot.html", svg.substr(svg.find("<svg")) +
+                               "\n<script>const b = document.querySelector('svg').getBBox();"
+                               " document.body.insertAdjacentHTML('beforeend', '<p id=\"bbox\">' +"
+                               " (b.width > 100 && b.height > 100) + '</p>');</script>"),
+      scratch() / "gnuplot.png");
+  EXPECT_TRUE(v.problems().empty()) << v.problems().front();
+  EXPECT_NE(v.dom.find("<p id=\"bbox\">true</p>"), std::string::npos) << v.dom;
+  EXPECT_NE(v.dom.find("p (keep probability)"), std::string::npos);
+  EXPECT_GT(v.ink_pixels, 5000u);  // axes, tics, labels and the curve
 }
 
 TEST(ChromiumHarness, ConsoleLogParsing) {
