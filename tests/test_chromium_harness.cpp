@@ -80,6 +80,7 @@ TEST(ChromiumHarness, ConsoleErrorAndUncaughtExceptionAreDetected) {
                                              "<script>throw new Error(\"bang\");</script>"),
                                         scratch() / "console.png");
   ASSERT_EQ(v.console.size(), 2u) << v.log;
+  EXPECT_EQ(v.console[0].level, "error");
   EXPECT_EQ(v.console[0].text, "boom");
   EXPECT_EQ(v.console[0].line, 5);  // doctype, html+head, body, <p>, then the script on line 5
   EXPECT_NE(v.console[0].source.find("console.html"), std::string::npos);
@@ -100,14 +101,22 @@ TEST(ChromiumHarness, ExternalRequestIsDetectedAndBlocked) {
       scratch() / "external.png");
   ASSERT_EQ(v.external_requests.size(), 1u) << v.log;
   EXPECT_EQ(v.external_requests[0], "http://example.invalid/x.png");
-  // The sibling file is a request too (not leaving the file); the data: image is none.
-  ASSERT_EQ(v.requests.size(), 2u);
-  EXPECT_EQ(v.requests[0], rt::chromium_detail::file_url(fs::weakly_canonical(scratch()) / "sibling.png"));
-  EXPECT_EQ(v.requests[1], "http://example.invalid/x.png");
+  EXPECT_EQ(v.network_requests, v.external_requests);  // the network layer saw the same request
+  // The sibling file is a request too, not leaving the file; the data: image is decoded in the
+  // renderer and is no request at all.
+  const auto requested = [&](const std::string& u) { return std::count(v.requests.begin(), v.requests.end(), u); };
+  EXPECT_EQ(v.requests.size(), 2u);
+  EXPECT_EQ(requested("http://example.invalid/x.png"), 1);
+  EXPECT_EQ(requested(rt::chromium_detail::file_url(fs::weakly_canonical(scratch()) / "sibling.png")), 1);
+  // Both failed loads are console errors (Log.entryAdded), and problems() lists them all.
   const auto problems = v.problems();
-  ASSERT_EQ(problems.size(), 2u);
-  EXPECT_EQ(problems[0].rfind("loads another file: file://", 0), 0u) << problems[0];
-  EXPECT_EQ(problems[1], "request leaves the file: http://example.invalid/x.png");
+  EXPECT_EQ(v.console.size(), 2u);
+  EXPECT_TRUE(v.has_console_errors());
+  EXPECT_NE(std::find(problems.begin(), problems.end(), "request leaves the file: http://example.invalid/x.png"),
+            problems.end());
+  EXPECT_EQ(std::count_if(problems.begin(), problems.end(),
+                          [](const std::string& p) { return p.rfind("loads another file: file://", 0) == 0; }),
+            1);
   EXPECT_NE(v.dom.find("<p id=\"w\">naturalWidth 0</p>"), std::string::npos) << v.dom;  // blocked: no image
 }
 
@@ -149,28 +158,37 @@ TEST(ChromiumHarness, InlinedGnuplotFigureIsSelfContained) {
   EXPECT_GT(v.ink_pixels, 5000u);  // axes, tics, labels and the curve
 }
 
-TEST(ChromiumHarness, ConsoleLogParsing) {
-  // Lines as this chromium prints them (one message spanning two lines), amid unrelated noise.
-  const std::string log =
-      "[1:2:1204/220104.612032:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n"
-      "[1:1:1204/220105.322589:INFO:CONSOLE:3] \"boom\", source: file:///tmp/p.html (3)\n"
-      "[1:1:1204/220105.322590:INFO:CONSOLE:7] \"two\nlines\", source: file:///tmp/p.html (7)\n"
-      "[1:1:1204/220105.400000:INFO:CONSOLE:9] \"Uncaught TypeError: x\", source: file:///tmp/p.html (9)\n";
-  const auto m = rt::chromium_detail::parse_console(log);
-  ASSERT_EQ(m.size(), 3u);
-  EXPECT_EQ(m[0].text, "boom");
-  EXPECT_EQ(m[0].level, "console");
-  EXPECT_EQ(m[1].text, "two\nlines");
-  EXPECT_EQ(m[1].line, 7);
-  EXPECT_EQ(m[2].level, "error");
-  EXPECT_EQ(rt::chromium_detail::file_url("/a b/#1/r~s.html"), "file:///a%20b/%231/r~s.html");
-  const std::string loads =
-      "[1:3:1204/220453.220729:VERBOSE1:content/browser/loader/file_url_loader_factory.cc:477] FileURLLoader::Start: "
-      "file:///a%20b/p.html\n"
-      "[1:3:1204/220453.240565:VERBOSE1:content/browser/loader/file_url_loader_factory.cc:477] FileURLLoader::Start: "
-      "file:///a%20b/fig%201.svg\n";
-  EXPECT_EQ(rt::chromium_detail::parse_file_loads(loads, "file:///a b/p.html"),
-            std::vector<std::string>{"file:///a%20b/fig%201.svg"});
+TEST(ChromiumHarness, DevToolsEventsBecomeConsoleMessages) {
+  // Events as this chromium sends them (abridged), and one that is no console message.
+  namespace cd = rt::chromium_detail;
+  const auto ev = [](const char* text) { return nlohmann::json::parse(text); };
+  rt::ConsoleMessage m;
+  ASSERT_TRUE(cd::console_message(
+      ev(R"({"method":"Runtime.consoleAPICalled","params":{"type":"warning","args":[{"type":"string","value":"w"},
+          {"type":"number","value":2,"description":"2"}],"stackTrace":{"callFrames":[{"url":"file:///p.html","lineNumber":4}]}}})"),
+      m));
+  EXPECT_EQ(m.level, "warning");
+  EXPECT_EQ(m.text, "w 2");
+  EXPECT_EQ(m.source, "file:///p.html");
+  EXPECT_EQ(m.line, 5);  // DevTools counts lines from 0
+  m = {};
+  ASSERT_TRUE(cd::console_message(
+      ev(R"({"method":"Runtime.exceptionThrown","params":{"exceptionDetails":{"text":"Uncaught","lineNumber":8,
+          "url":"file:///p.html","exception":{"description":"TypeError: x is null\n    at file:///p.html:9:14"}}}})"),
+      m));
+  EXPECT_EQ(m.level, "error");
+  EXPECT_EQ(m.text, "Uncaught TypeError: x is null");
+  EXPECT_EQ(m.line, 9);
+  m = {};
+  ASSERT_TRUE(cd::console_message(
+      ev(R"({"method":"Log.entryAdded","params":{"entry":{"source":"network","level":"error",
+          "text":"Failed to load resource: net::ERR_FILE_NOT_FOUND","url":"file:///missing.png"}}})"),
+      m));
+  EXPECT_EQ(m.level, "error");
+  EXPECT_EQ(m.source, "file:///missing.png");
+  EXPECT_FALSE(cd::console_message(ev(R"({"method":"Page.loadEventFired","params":{"timestamp":1}})"), m));
+  EXPECT_EQ(cd::file_url("/a b/#1/r~s.html"), "file:///a%20b/%231/r~s.html");
+  EXPECT_EQ(cd::base64_decode("iVBORw0KGgo="), std::string("\x89PNG\r\n\x1a\n", 8));
 }
 
 // ---- errors that must be raised ----
@@ -198,6 +216,7 @@ TEST(ChromiumHarness, HangingPageTimesOut) {
                            std::chrono::milliseconds(3000));
     ADD_FAILURE() << "no timeout";
   } catch (const rt::ChromiumError& e) {
-    EXPECT_NE(std::string(e.what()).find("timed out after 3000 ms"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("timed out after 3000 ms waiting for the load event"), std::string::npos)
+        << e.what();
   }
 }
