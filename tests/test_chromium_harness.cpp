@@ -135,6 +135,24 @@ TEST(ChromiumHarness, InlineSvgIsInTheDomWithItsSize) {
   EXPECT_NE(v.dom.find("<p id=\"bbox\">200x100 in 400x300</p>"), std::string::npos) << v.dom;
   EXPECT_TRUE(v.console.empty());
   EXPECT_GE(v.ink_pixels, 200u * 100u);  // the filled rectangle alone
+  // The same sizes measured from outside the page (a report has no script), and a probe.
+  ASSERT_EQ(v.svgs.size(), 1u);
+  EXPECT_EQ(v.svgs[0].id, "f");
+  EXPECT_EQ(v.svgs[0].bbox_width, 200.0);  // exact: integer user units, identity viewBox scale
+  EXPECT_EQ(v.svgs[0].bbox_height, 100.0);
+  EXPECT_EQ(v.svgs[0].width, 400.0);
+  EXPECT_EQ(v.svgs[0].height, 300.0);
+  EXPECT_TRUE(v.probe.empty());
+}
+
+TEST(ChromiumHarness, ProbeEvaluatesFromOutsideTheScriptFreePage) {
+  REQUIRE_CHROMIUM();
+  const auto v = rt::render_in_chromium(page("probe.html", "<table><tr><td class=\"v\">FAILS</td></tr></table>"),
+                                        scratch() / "probe.png", std::chrono::milliseconds(10000),
+                                        "[...document.querySelectorAll('td.v')].map(e => e.textContent)");
+  EXPECT_EQ(v.probe, R"(["FAILS"])");
+  EXPECT_TRUE(v.svgs.empty());
+  EXPECT_TRUE(v.problems().empty()) << v.problems().front();
 }
 
 // A gnuplot figure (reports/src/gnuplot.hpp) inlined as the report inlines it: no requests, no
@@ -154,6 +172,9 @@ TEST(ChromiumHarness, InlinedGnuplotFigureIsSelfContained) {
       scratch() / "gnuplot.png");
   EXPECT_TRUE(v.problems().empty()) << v.problems().front();
   EXPECT_NE(v.dom.find("<p id=\"bbox\">true</p>"), std::string::npos) << v.dom;
+  ASSERT_EQ(v.svgs.size(), 1u);
+  EXPECT_GT(v.svgs[0].bbox_width, 100.0);
+  EXPECT_GT(v.svgs[0].height, 100.0);
   EXPECT_NE(v.dom.find("p (keep probability)"), std::string::npos);
   EXPECT_GT(v.ink_pixels, 5000u);  // axes, tics, labels and the curve
 }
@@ -198,6 +219,15 @@ TEST(ChromiumHarness, Errors) {
   rt::BrowserView v;
   EXPECT_THROW(rt::chromium_detail::inspect_png("not a png at all, just text........", v), rt::ChromiumError);
   EXPECT_THROW(rt::chromium_detail::parse_netlog("{\"events\": [", v), rt::ChromiumError);
+  if (rt::chromium_available()) {  // a probe that throws names itself
+    try {
+      rt::render_in_chromium(page("p.html", "<p>p</p>"), scratch() / "p.png", std::chrono::milliseconds(10000),
+                             "no_such_function()");
+      ADD_FAILURE() << "no error";
+    } catch (const rt::ChromiumError& e) {
+      EXPECT_NE(std::string(e.what()).find("probe `no_such_function()` threw"), std::string::npos) << e.what();
+    }
+  }
   ::setenv("REGCHECK_CHROMIUM", "/nonexistent/chromium", 1);
   EXPECT_FALSE(rt::chromium_available());
   try {

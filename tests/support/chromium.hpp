@@ -9,7 +9,9 @@
 // in its own process group, and drives it over the DevTools protocol (JSON messages ending in a
 // NUL byte, written to its fd 3 and read from its fd 4): open a tab, enable Page, Runtime, Log and
 // Network, set a 1280x2000 viewport, navigate to file://<html>, wait for the load event, read
-// document.documentElement.outerHTML, capture a PNG screenshot, close the browser. Everything
+// document.documentElement.outerHTML and the size of every <svg> (getBBox and
+// getBoundingClientRect, evaluated from outside the page, which needs no script), evaluate the
+// caller's probe expression if any, capture a PNG screenshot, close the browser. Everything
 // must finish before `timeout` (default 10 s); otherwise the process group is SIGKILLed and
 // ChromiumError is thrown (a page whose script never ends never fires its load event).
 //
@@ -77,6 +79,13 @@ struct ConsoleMessage {
   int line = 0;        // 1-based; 0 when unknown
 };
 
+// An inline <svg> as laid out: its id, the bounding box of its drawing (getBBox, user units) and
+// its size on the page (getBoundingClientRect, CSS px).
+struct SvgBox {
+  std::string id;
+  double bbox_width = 0, bbox_height = 0, width = 0, height = 0;
+};
+
 struct BrowserView {
   std::string dom;                             // document.documentElement.outerHTML after load
   std::vector<ConsoleMessage> console;         // in the order received
@@ -84,6 +93,8 @@ struct BrowserView {
   std::vector<std::string> network_requests;   // the page's requests seen by the network stack
   std::vector<std::string> external_requests;  // URLs of either list leaving the file
   std::vector<std::string> browser_requests;   // the browser's own background fetches
+  std::vector<SvgBox> svgs;                    // every <svg> element, in document order
+  std::string probe;                           // JSON of the caller's probe expression, if any
   fs::path screenshot;
   std::uintmax_t png_bytes = 0;
   std::uint32_t png_width = 0, png_height = 0;
@@ -424,9 +435,12 @@ inline bool leaves_the_file(const std::string& url) {
 }  // namespace chromium_detail
 
 // Opens `html` (a file on disk) in headless chromium; writes the screenshot to `screenshot`.
+// `probe`, if given, is a JavaScript expression evaluated after load from outside the page (the
+// page needs no script of its own); its value, JSON.stringify'd, is returned in `probe`.
 // Throws std::invalid_argument if html does not exist, ChromiumError if chromium fails.
 inline BrowserView render_in_chromium(const fs::path& html, const fs::path& screenshot,
-                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000)) {
+                                      std::chrono::milliseconds timeout = std::chrono::milliseconds(10000),
+                                      const std::string& probe = "") {
   namespace cd = chromium_detail;
   if (!fs::is_regular_file(html)) throw std::invalid_argument("render_in_chromium: no such file: " + html.string());
   if (!chromium_available()) throw ChromiumError("cannot execute " + chromium_binary().string());
@@ -478,6 +492,19 @@ inline BrowserView render_in_chromium(const fs::path& html, const fs::path& scre
                    sid)
                 .at("result")
                 .value("value", "");
+    const auto evaluate = [&](const std::string& expression) {
+      const auto r = s.call("Runtime.evaluate", {{"expression", "JSON.stringify(" + expression + ")"}, {"returnByValue", true}},
+                            sid);
+      if (r.contains("exceptionDetails"))
+        throw ChromiumError("probe `" + expression + "` threw: " + r["exceptionDetails"].dump());
+      return r.at("result").value("value", "");
+    };
+    for (const auto& b : nlohmann::json::parse(evaluate(
+             "[...document.querySelectorAll('svg')].map(e => { const b = e.getBBox(), r = e.getBoundingClientRect();"
+             " return [e.id, b.width, b.height, r.width, r.height]; })")))
+      v.svgs.push_back({b[0].get<std::string>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>(),
+                        b[4].get<double>()});
+    if (!probe.empty()) v.probe = evaluate(probe);
     std::ofstream(shot, std::ios::binary)
         << cd::base64_decode(s.call("Page.captureScreenshot", {{"format", "png"}}, sid).at("data"));
     s.close_browser();  // also flushes the NetLog
