@@ -58,6 +58,8 @@ std::string gnuplot_script(const Plot& p) {
   g << "set encoding utf8\nset key outside right top box\nset grid\n";
   g << "set title " << quote(p.title) << " noenhanced\n";
   g << "set xlabel " << quote(p.xlabel) << " noenhanced\nset ylabel " << quote(p.ylabel) << " noenhanced\n";
+  // '%g' tick labels: gnuplot's default on a log axis prints 10.000000.
+  g << "set format x '%g'\nset format y '%g'\n";
   if (p.logx) g << "set logscale x\n";
   if (p.logy) g << "set logscale y\n";
   if (p.xrange) g << fmt::format("set xrange [{:.17g}:{:.17g}]\n", p.xrange->first, p.xrange->second);
@@ -66,7 +68,9 @@ std::string gnuplot_script(const Plot& p) {
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string t = s.title.empty() ? std::string("notitle") : "title " + quote(s.title) + " noenhanced";
-    const int lc = static_cast<int>(i % 8) + 1;
+    // Eight colours that stay apart on white and in grey print (gnuplot's default 6th, yellow, is pale).
+    static constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
+    const std::string lc = fmt::format("rgb '{}'", kColours[i % 8]);
     if (i) g << ", \\\n     ";
     switch (s.kind) {
       case Series::Kind::Line: g << fmt::format("$d{} using 1:2 with lines lw 2 lc {} {}", i, lc, t); break;
