@@ -96,9 +96,11 @@ void curve_figures(const json& c, const std::string& stem, std::vector<RenderedF
     p.xlabel = "epoch (passes over the training set)";
     p.ylabel = axis_label(m);
     p.logy = m.find("grad") != std::string::npos;
-    for (const json& a : arms) {
+    for (std::size_t ai = 0; ai < arms.size(); ++ai) {
+      const json& a = arms[ai];
       if (!a.contains("curves") || !a["curves"].contains(m)) continue;
-      Series band{Series::Kind::Band, "", {}, {}, {}, {}}, line{Series::Kind::Line, text_at(a, "name"), {}, {}, {}, {}};
+      const int colour = static_cast<int>(ai % 8) + 1;  // the arm's band and line alike
+      Series band{Series::Kind::Band, "", {}, {}, {}, {}, colour}, line{Series::Kind::Line, text_at(a, "name"), {}, {}, {}, {}, colour};
       for (const json& e : a["curves"][m]) {
         const auto ep = number_at(e, "epoch"), mean = number_at(e, "mean"), lo = number_at(e, "ci_lo"), hi = number_at(e, "ci_hi");
         if (!finite_all({ep, mean})) continue;
@@ -142,7 +144,7 @@ void final_figure(const json& c, const std::string& m, const std::string& stem, 
       if (!q.par) continue;
       auto [it, fresh] = index.try_emplace(q.par->first, p.series.size());
       if (fresh) {
-        p.series.push_back(Series{Series::Kind::ErrorBars, q.par->first, {}, {}, {}, {}});
+        p.series.push_back(Series{Series::Kind::ErrorBars, q.par->first, {}, {}, {}, {}, static_cast<int>(p.series.size() % 8) + 1});
         names += (names.empty() ? "" : ", ") + q.par->first;
       }
       Series& s = p.series[it->second];
@@ -151,7 +153,7 @@ void final_figure(const json& c, const std::string& m, const std::string& stem, 
     }
     const std::size_t families = p.series.size();
     for (std::size_t i = 0; i < families; ++i)  // a thin line joins each family's points (index, not a reference: push_back)
-      if (p.series[i].x.size() >= 2) p.series.push_back(Series{Series::Kind::Line, "", p.series[i].x, p.series[i].y, {}, {}});
+      if (p.series[i].x.size() >= 2) p.series.push_back(Series{Series::Kind::Line, "", p.series[i].x, p.series[i].y, {}, {}, p.series[i].color});
     p.logx = xmin > 0 && xmax / xmin >= 50;
     const double pad = p.logx ? 0 : 0.05 * std::max(xmax - xmin, 1e-12);
     p.xrange = p.logx ? std::make_pair(xmin / 2, xmax * 2) : std::make_pair(xmin - pad, xmax + pad);

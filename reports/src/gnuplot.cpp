@@ -66,7 +66,7 @@ std::string gnuplot_script(const Plot& p) {
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string t = s.title.empty() ? std::string("notitle") : "title " + quote(s.title) + " noenhanced";
-    const int lc = static_cast<int>(i % 8) + 1;
+    const int lc = s.color > 0 ? s.color : static_cast<int>(i % 8) + 1;
     if (i) g << ", \\\n     ";
     switch (s.kind) {
       case Series::Kind::Line: g << fmt::format("$d{} using 1:2 with lines lw 2 lc {} {}", i, lc, t); break;

@@ -21,7 +21,7 @@ constexpr const char* kVerdicts[] = {"HOLDS", "FAILS", "INCONCLUSIVE", "ERROR"};
 constexpr const char* kCss = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1em 1.5em;color:#111;line-height:1.4}
 h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em;font-family:monospace;font-size:1.05em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.88em;width:100%}th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:left}
-th{background:#eee}td.num{font-family:monospace;white-space:nowrap}code,.id{font-family:monospace}
+th{background:#eee}td.num{font-family:monospace;overflow-wrap:anywhere}code,.id{font-family:monospace}
 .HOLDS{color:#064;font-weight:bold}.FAILS{color:#a00;font-weight:bold}.INCONCLUSIVE{color:#850;font-weight:bold}.ERROR{color:#fff;background:#a00;font-weight:bold}
 .mismatch{color:#c00;font-weight:bold}tr.mismatch td{background:#fee}.detail{background:#fafafa;font-size:.92em}
 figure{margin:1em 0;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#333}
@@ -101,7 +101,7 @@ std::string summary(const ReportInputs& in) {
        "</table>\n";
   if (in.verify)
     h += fmt::format("<p>Analytic claims: Monte Carlo family-wise false-FAIL budget alpha = {} over {} tests (Bonferroni), seed {}.</p>\n",
-                     num(number_at(*in.verify, "alpha")), num(number_at(*in.verify, "mc_tests_total")), num(number_at(*in.verify, "seed")));
+                     num(number_at(*in.verify, "alpha")), num(number_at(*in.verify, "mc_tests_total")), (*in.verify).contains("seed") ? (*in.verify)["seed"].dump() : std::string("-"));
   if (in.reproduce && in.reproduce->contains("family"))
     h += fmt::format("<p>Empirical claims (scale {}): {}</p>\n", esc(text_at(*in.reproduce, "scale")), esc(text_at((*in.reproduce)["family"], "statement")));
   return h;
@@ -117,8 +117,10 @@ std::string analytic_section(const std::string& source, const json& verify, std:
     std::string theory = text_at(c, "theory_text");
     if (theory.empty()) theory = num(number_at(c, "theory"));
     std::string est = num(number_at(c, "estimate")) + ci_text(c, "ci_lo", "ci_hi");
-    if (const auto r = number_at(c, "error_to_tolerance"))
+    if (const auto r = number_at(c, "error_to_tolerance"); r && number_at(c, "max_error"))
       est += fmt::format("<br>worst error {} = {} &times; tolerance", num(number_at(c, "max_error")), num(r));
+    else if (r)
+      est += fmt::format("<br>worst error / tolerance {}", num(r));
     const bool bad = verify_mismatch(c);
     rows += fmt::format("<tr id=\"{}\"{}><td class=\"id\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                         "<td>{}{}</td><td class=\"num\">{}</td></tr>\n",
