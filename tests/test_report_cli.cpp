@@ -4,7 +4,7 @@
 // valid XML document, inlined and written beside index.html), the inputs copied beside it, no
 // script or external request, and two reports of the same inputs are byte-identical outside the
 // provenance block. Then the errors: one line, exit 2, no report folder (nor temporary folder).
-#include "tests/support/cli_harness.hpp"
+#include "tests/support/report_fixtures.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -23,31 +23,8 @@ using regcheck::test::run;
 using regcheck::test::scratch;
 using regcheck::test::slurp;
 
-// The fixtures: verify and reproduce JSON of a few claims (made once per test process).
-struct Fixtures {
-  fs::path dir, verify, reproduce;
-};
-const Fixtures& fixtures() {
-  static const Fixtures f = [] {
-    Fixtures x{scratch() / "fx", {}, {}};
-    fs::create_directories(x.dir);
-    x.verify = x.dir / "v.json", x.reproduce = x.dir / "r.json";
-    // dlbook.7_2_1.ridge FAILS as printed (catalog), its .corrected HOLDS; dropact.prop5_2.value-095
-    // HOLDS (the shift ratio at p = 0.95 is 0.9377, Drop-Activation section 5.2).
-    const CliRun v = run("verify --claim dlbook.7_2_1.ridge --claim dlbook.7_2_1.ridge.corrected --claim dropact.prop5_2.value-095 --json " +
-                         x.verify.string());
-    EXPECT_EQ(v.code, 0) << v.out << v.err;
-    const CliRun r = run("reproduce --scale smoke --claim gcsr.fig2.gradient-decay --claim dlbook.7_10.bagging --store " +
-                         (x.dir / "r.sqlite").string() + " --json " + x.reproduce.string());
-    EXPECT_EQ(r.code, 0) << r.out << r.err;
-    return x;
-  }();
-  return f;
-}
-
-CliRun report(const fs::path& out) {
-  return run("report --from " + fixtures().verify.string() + " --from " + fixtures().reproduce.string() + " --out " + out.string());
-}
+const regcheck::test::ReportFixtures& fixtures() { return regcheck::test::report_fixtures(); }
+CliRun report(const fs::path& out) { return regcheck::test::report_of_fixtures(out); }
 
 std::string without_provenance(std::string html) {
   const std::size_t b = html.find("<!-- provenance:begin -->"), e = html.find("<!-- provenance:end -->");
