@@ -21,7 +21,7 @@ constexpr const char* kVerdicts[] = {"HOLDS", "FAILS", "INCONCLUSIVE", "ERROR"};
 constexpr const char* kCss = R"(body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1100px;padding:1em 1.5em;color:#111;line-height:1.4}
 h1{font-size:1.6em}h2{border-bottom:2px solid #333;margin-top:2em}h3{margin-top:1.5em;font-family:monospace;font-size:1.05em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.88em;width:100%}th,td{border:1px solid #bbb;padding:.25em .4em;vertical-align:top;text-align:left}
-th{background:#eee}td.num{font-family:monospace;overflow-wrap:anywhere}code,.id{font-family:monospace}
+th{background:#eee}td.num{font-family:monospace;overflow-wrap:break-word}code,.id{font-family:monospace}
 .HOLDS{color:#064;font-weight:bold}.FAILS{color:#a00;font-weight:bold}.INCONCLUSIVE{color:#850;font-weight:bold}.ERROR{color:#fff;background:#a00;font-weight:bold}
 .mismatch{color:#c00;font-weight:bold}tr.mismatch td{background:#fee}.detail{background:#fafafa;font-size:.92em}
 figure{margin:1em 0;page-break-inside:avoid;break-inside:avoid}figure svg{max-width:100%;height:auto}figcaption{font-size:.85em;color:#333}
