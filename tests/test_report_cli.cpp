@@ -139,6 +139,32 @@ TEST(ReportCli, DeterministicOutsideProvenanceAndReplacedWhole) {
   EXPECT_EQ(entries_named(scratch(), ".a."), 0);
 }
 
+TEST(ReportCli, MismatchFirstInRedAndTextEscaped) {
+  // A verify document whose FAILS claim was expected to hold, with markup in a statement.
+  nlohmann::json v = nlohmann::json::parse(slurp(fixtures().verify));
+  for (auto& c : v["claims"])
+    if (c["id"] == "dlbook.7_2_1.ridge") {
+      c["expected"] = "HOLDS", c["matches_expected"] = false;
+      c["statement"] = "<script>alert('x')</script> & \"more\"";
+    }
+  const fs::path d = scratch(), out = d / "mm";
+  std::ofstream(d / "mm.json") << v.dump();
+  const CliRun r = run("report --from " + (d / "mm.json").string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = slurp(out / "index.html");
+  const std::size_t warn = html.find("<p class=\"mismatch\">Verdicts that differ from the registry's expectation:</p>");
+  const std::size_t counts = html.find("<th>claims</th><th>total</th>");
+  ASSERT_NE(warn, std::string::npos);
+  EXPECT_LT(warn, counts);  // the mismatch comes first
+  EXPECT_NE(html.find("<tr class=\"mismatch\"><td>analytic (verify)</td><td><a href=\"#c-dlbook-7-2-1-ridge\""), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num mismatch\">1</td>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("<td>empirical (reproduce)</td><td colspan=\"6\">not in this report (no input)</td>"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "verify.json"));
+  EXPECT_FALSE(fs::exists(out / "reproduce.json"));
+}
+
 // The errors that must be raised: one line, exit 2, no report folder.
 TEST(ReportCli, BadInputsUnwritableOutAndMissingGnuplot) {
   const fs::path d = scratch(), out = d / "never";

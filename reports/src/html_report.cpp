@@ -48,14 +48,29 @@ std::string ci_text(const json& o, const char* lo, const char* hi) {
 
 std::string anchor(const std::string& id) { return "c-" + file_stem(id); }
 
-std::string inline_svg(const std::string& svg) {  // the <svg> element without the XML prolog
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+// The <svg> element without the XML prolog, its element ids (gnuplot gives every figure the same
+// gnuplot_canvas, gpPt0.., textbox, greybox) and their references prefixed with `prefix`, so that
+// the ids stay unique in the page.
+std::string inline_svg(const std::string& svg, const std::string& prefix) {
   const std::size_t at = svg.find("<svg");
-  return at == std::string::npos ? std::string() : svg.substr(at);
+  if (at == std::string::npos) return {};
+  std::string s = svg.substr(at);
+  for (const char* q : {"'", "\""}) {
+    replace_all(s, fmt::format("id={}", q), fmt::format("id={}{}", q, prefix));
+    replace_all(s, fmt::format("href={}#", q), fmt::format("href={}#{}", q, prefix));
+  }
+  replace_all(s, "url(#", "url(#" + prefix);
+  return s;
 }
 
 std::string figure_html(const RenderedFigure& f) {
-  return fmt::format("<figure id=\"f-{}\">{}<figcaption>{} (<code>{}</code>)</figcaption></figure>\n", esc(file_stem(f.file_name)),
-                     inline_svg(f.svg), esc(f.caption), esc(f.file_name));
+  const std::string stem = file_stem(f.file_name);
+  return fmt::format("<figure id=\"f-{}\">{}<figcaption>{} (<code>{}</code>)</figcaption></figure>\n", esc(stem),
+                     inline_svg(f.svg, stem + "-"), esc(f.caption), esc(f.file_name));
 }
 
 bool verify_mismatch(const json& c) { return c.contains("matches_expected") && c["matches_expected"].is_boolean() && !c["matches_expected"].get<bool>(); }
