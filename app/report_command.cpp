@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -73,8 +75,15 @@ std::string utc_now(const char* format) {
   return buf;
 }
 
+// A child run stopped by SIGINT/SIGTERM (Ctrl-C reaches the whole process group): no report,
+// the child's exit code (130/143); finished training runs stay in the store.
+struct Interrupted {
+  int code;
+};
+
 // Runs this binary with `args` (its progress on our stdout/stderr); exit 0 or 1 (verdict
-// mismatches, still reported) are accepted.
+// mismatches, still reported) are accepted. While it runs this process ignores SIGINT and
+// SIGTERM, so that the child stops cleanly and the temporary folder is removed here.
 void run_child(const std::vector<std::string>& args) {
   std::fflush(stdout), std::fflush(stderr);
   std::vector<char*> argv;
@@ -83,14 +92,19 @@ void run_child(const std::vector<std::string>& args) {
   const pid_t pid = ::fork();
   if (pid < 0) throw UsageError("cannot start a child process (fork failed)");
   if (pid == 0) {
+    std::signal(SIGINT, SIG_DFL), std::signal(SIGTERM, SIG_DFL);
     ::execv("/proc/self/exe", argv.data());
     std::perror("regcheck report: execv /proc/self/exe");
     ::_exit(127);
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw UsageError("waitpid failed");
+  auto old_int = std::signal(SIGINT, SIG_IGN), old_term = std::signal(SIGTERM, SIG_IGN);
+  int status = 0, rc = 0;
+  while ((rc = ::waitpid(pid, &status, 0)) < 0 && errno == EINTR) {
+  }
+  std::signal(SIGINT, old_int), std::signal(SIGTERM, old_term);
+  if (rc < 0) throw UsageError("waitpid failed");
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (code == 130 || code == 143) throw Interrupted{code};
   if (code != 0 && code != 1) throw UsageError(fmt::format("'regcheck {}' exited with status {}; no report written", args[1], code));
 }
 
@@ -217,7 +231,12 @@ Runner add_report_command(CLI::App& app) {
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");
     if (!o->from.empty() && (o->seed || o->threads || !o->store.empty()))
       throw UsageError("--from: --seed, --threads and --store only apply when report runs verify and reproduce itself");
-    return run_report(*o);
+    try {
+      return run_report(*o);
+    } catch (const Interrupted& i) {
+      std::fprintf(stderr, "regcheck report: interrupted; no report written\n");
+      return i.code;
+    }
   };
 }
 
