@@ -154,10 +154,15 @@ void final_figure(const json& c, const std::string& m, const std::string& stem, 
     const std::size_t families = p.series.size();
     for (std::size_t i = 0; i < families; ++i)  // a thin line joins each family's points (index, not a reference: push_back)
       if (p.series[i].x.size() >= 2) p.series.push_back(Series{Series::Kind::Line, "", p.series[i].x, p.series[i].y, {}, {}, p.series[i].color});
-    p.logx = xmin > 0 && xmax / xmin >= 50;
+    p.logx = xmin > 0 && xmax / xmin >= 10;  // lambda and a span decades
     const double pad = p.logx ? 0 : 0.05 * std::max(xmax - xmin, 1e-12);
     p.xrange = p.logx ? std::make_pair(xmin / 2, xmax * 2) : std::make_pair(xmin - pad, xmax + pad);
-    p.xlabel = fmt::format("arm parameter (the number in the arm name: p, lambda, a or k{})", p.logx ? "; log scale" : "");
+    // What the number in the arm names is: "p=0.60", "a=0.5", "member-3", else a regularization
+    // strength ("l1-1e-3", "delayed-0.003", "depth5-3e-3").
+    const std::string first = p.series.front().title;
+    const std::string what = first == "p" ? "keep probability p" : first == "a" ? "TL1 parameter a" : first == "member" ? "ensemble member (index)"
+                                                                                                     : "regularization strength lambda";
+    p.xlabel = fmt::format("{} (from the arm names{})", what, p.logx ? "; log scale" : "");
     how = "over the arm parameter; arms without one are in the tables";
   } else {  // one bar per arm at x = 1..n, named in the legend
     for (std::size_t i = 0; i < pts.size(); ++i)
