@@ -23,7 +23,7 @@ TEST(ReportGnuplot, ScriptCarriesEveryValueExactly) {
   const std::string s = rr::gnuplot_script(two_series());
   EXPECT_NE(s.find("$d0 << EOD\n0.5 0.80000000000000004\n"), std::string::npos) << s;  // %.17g round-trips 0.8
   EXPECT_NE(s.find("with yerrorbars"), std::string::npos);
-  EXPECT_NE(s.find("set title 'shift ratio'"), std::string::npos);
+  EXPECT_NE(s.find("set title \"shift ratio\""), std::string::npos);
   EXPECT_EQ(s, rr::gnuplot_script(two_series()));  // deterministic
 }
 
@@ -34,6 +34,16 @@ TEST(ReportGnuplot, RendersAnSvgDocument) {
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
   EXPECT_NE(svg.find("shift ratio"), std::string::npos);
   EXPECT_NE(svg.find("Monte Carlo"), std::string::npos);
+}
+
+// Labels with quotes and backslashes reach gnuplot intact (f''(x) once broke its single-quote parser).
+TEST(ReportGnuplot, QuotesAndBackslashesInLabels) {
+  rr::Plot p = two_series();
+  p.ylabel = "f''(x) of \"it's\" \\n";
+  p.series[0].title = "it's";
+  EXPECT_NE(rr::gnuplot_script(p).find("set ylabel \"f''(x) of \\\"it's\\\" \\\\n\""), std::string::npos) << rr::gnuplot_script(p);
+  const std::string svg = rr::render_svg(p);
+  EXPECT_NE(svg.find("<text>f''(x) of \"it's\" \\n</text>"), std::string::npos);  // gnuplot writes quotes unescaped in text content
 }
 
 // ---- errors that must be raised ----

@@ -15,11 +15,15 @@
 namespace regcheck::report {
 
 namespace {
-// Gnuplot strings in single quotes: a single quote is doubled.
+// Gnuplot strings in double quotes with \ and " escaped. (Single-quoted strings double a quote,
+// but gnuplot 5.4 misparses a run of them: 'f''''(x)' for f''(x) is a syntax error.)
 std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out + "\"";
 }
 
 void check(const Series& s, std::size_t index) {
@@ -68,9 +72,11 @@ std::string gnuplot_script(const Plot& p) {
   for (std::size_t i = 0; i < p.series.size(); ++i) {
     const Series& s = p.series[i];
     const std::string t = s.title.empty() ? std::string("notitle") : "title " + quote(s.title) + " noenhanced";
-    // Eight colours that stay apart on white and in grey print (gnuplot's default 6th, yellow, is pale).
+    // Eight colours that stay apart on white and in grey print (gnuplot's default 6th, yellow, is
+    // pale); Series::color picks one (a band and its line alike), 0 = by series index.
     static constexpr const char* kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
-    const std::string lc = fmt::format("rgb '{}'", kColours[i % 8]);
+    const std::size_t colour = s.color > 0 ? static_cast<std::size_t>(s.color - 1) : i;
+    const std::string lc = fmt::format("rgb '{}'", kColours[colour % 8]);
     if (i) g << ", \\\n     ";
     switch (s.kind) {
       case Series::Kind::Line: g << fmt::format("$d{} using 1:2 with lines lw 2 lc {} {}", i, lc, t); break;

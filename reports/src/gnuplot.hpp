@@ -16,6 +16,7 @@ struct Series {
   std::string title;                 // legend entry ("" = none)
   std::vector<double> x, y;          // Line, Points, ErrorBars: y; Band: unused
   std::vector<double> lo, hi;        // ErrorBars and Band: the interval at each x
+  int color = 0;                     // 1..8: one of the eight colours of gnuplot.cpp (a band and its line alike); 0: by series index
 };
 
 struct Plot {
