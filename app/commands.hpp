@@ -13,6 +13,7 @@ Runner add_verify_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
 Runner add_stats_command(CLI::App& app);
 Runner add_regress_command(CLI::App& app);
+Runner add_export_notebooks_command(CLI::App& app);
 #ifdef REGCHECK_HAVE_NETS
 Runner add_train_command(CLI::App& app);
 Runner add_reproduce_command(CLI::App& app);

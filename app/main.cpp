@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add(add_eval_command(app), "eval");
   add(add_stats_command(app), "stats");
   add(add_regress_command(app), "regress");
+  add(add_export_notebooks_command(app), "export-notebooks");
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
   add(add_reproduce_command(app), "reproduce");
