@@ -248,7 +248,7 @@ def plot_coherence(doc):
     ax.set_ylabel('coherence probability')
     ax.grid(alpha=0.3)
     ax.legend(fontsize='x-small')
-    ax.set_title("gcsr.eq9.coherence-closed-form: lines closed form, points Monte Carlo (CI at the check's alpha)")
+    ax.set_title("gcsr.eq9.coherence-closed-form\nlines: closed form, points Monte Carlo (CI at the check's alpha)")
     show(fig)
 
 
@@ -295,22 +295,22 @@ def plot_ensemble_mse(doc):
     ax.set_ylabel('expected squared error of the ensemble')
     ax.grid(alpha=0.3)
     ax.legend(fontsize='small')
-    ax.set_title("dlbook.7_10.ensemble-mse: lines theory, points Monte Carlo (CI at the check's alpha)")
+    ax.set_title("dlbook.7_10.ensemble-mse\nlines: theory, points Monte Carlo (CI at the check's alpha)")
     show(fig)
 
 
 def plot_early_stopping(doc):
-    """Deep Learning eq. (7.28): the approximate alpha against the exact one over tau * eta * lambda."""
+    """Deep Learning eq. (7.28): relative error of alpha = 1 / (tau eta) against the exact alpha, over tau * eta * lambda."""
     c = claim(doc, 'dlbook.7_7.early-stopping')
     rows = sorted(c['extra']['alpha_7_28_table'], key=lambda r: r['tau_eta_lambda'])
     x = [r['tau_eta_lambda'] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    ax.plot(x, [num(r['alpha_exact']) for r in rows], 'o', label='exact alpha')
-    ax.plot(x, [num(r['alpha_7_28']) for r in rows], '-', label='eq. (7.28): 1 / (tau eta)')
+    ax.plot(x, [abs(num(r['rel_error'])) for r in rows], 'o', label='|alpha_7.28 / alpha_exact - 1|')
+    ax.plot(x, [num(r['bound']) for r in rows], 'x', label='bound eta lambda + tau eta lambda / (2 (1 - eta lambda))')
     ax.set_xscale('log')
     ax.set_yscale('log')
-    ax.set_xlabel('tau * eta * lambda')
-    ax.set_ylabel('alpha (equivalent L2 coefficient)')
+    ax.set_xlabel('tau * eta * lambda (dimensionless)')
+    ax.set_ylabel('relative error of eq. (7.28)')
     ax.grid(alpha=0.3)
     ax.legend(fontsize='small')
     ax.set_title('dlbook.7_7.early-stopping: eq. (7.28) against the exact alpha')
