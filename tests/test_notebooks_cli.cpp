@@ -32,14 +32,18 @@ struct Fixtures {
   fs::path verify, reproduce;
 };
 
-// One analytic claim with a figure per source, and two quick empirical claims (dropact, dlbook).
+// Every analytic claim with a figure (10 figures), a FAILS claim with its correction, and two quick
+// empirical claims (dropact, dlbook). The largest seed checks that seeds are printed exactly.
 const Fixtures& fixtures() {
   static const Fixtures f = [] {
     const fs::path d = scratch();
     Fixtures x{d / "verify.json", d / "reproduce.json"};
     const CliRun v = regcheck::test::run(
-        "verify --claim dropact.sec5_2.vs-dropout --claim gcsr.eq9.coherence-closed-form --claim tl1.eq36.prox "
-        "--claim dlbook.7_10.ensemble-mse --json " + x.verify.string());
+        "verify --seed 18446744073709551615 --claim dropact.sec5_2.vs-dropout --claim dropact.prop5_2.shift-ratio "
+        "--claim dropact.prop5_2.mean --claim dropact.prop5_1.penalty --claim dropact.prop5_1.penalty.corrected "
+        "--claim gcsr.eq9.coherence-closed-form --claim tl1.eq36.prox --claim tl1.eq36.regimes "
+        "--claim dlbook.7_10.ensemble-mse --claim dlbook.7_7.early-stopping --claim dlbook.7_10.bootstrap "
+        "--claim dlbook.7_13.linear-adversarial --json " + x.verify.string());
     EXPECT_EQ(v.code, 0) << v.out << v.err;
     const CliRun r = regcheck::test::run("reproduce --scale smoke --claim dropact.fig3.regression --claim "
                                          "dlbook.fig7_3.early-stopping --store " + (d / "r.sqlite").string() +
@@ -114,15 +118,17 @@ TEST(NotebooksCli, ExportsValidNotebooksThatExecuteAndDrawTheirFigures) {
   };
   const std::vector<Expect> expect = {
       {"dropact",
-       {"plot_shift_ratios(verify)", "plot_curves(reproduce, \"dropact.fig3.regression\")",
-        "plot_final(reproduce, \"dropact.fig3.regression\")"},
-       "analytic claims of dropact: 1\nempirical claims of dropact: 1\n"},
+       {"plot_shift_ratios(verify)", "plot_shift_ratio_mc(verify)", "plot_mean_shift(verify)",
+        "plot_curves(reproduce, \"dropact.fig3.regression\")", "plot_final(reproduce, \"dropact.fig3.regression\")"},
+       "analytic claims of dropact: 5\nempirical claims of dropact: 1\n"},
       {"gcsr", {"plot_coherence(verify)"}, "analytic claims of gcsr: 1\nempirical claims of gcsr: 0\n"},
-      {"tl1", {"plot_tl1_prox(verify)"}, "analytic claims of tl1: 1\nempirical claims of tl1: 0\n"},
+      {"tl1", {"plot_tl1_prox(verify)", "plot_tl1_limits(verify)"},
+       "analytic claims of tl1: 2\nempirical claims of tl1: 0\n"},
       {"dlbook",
-       {"plot_ensemble_mse(verify)", "plot_curves(reproduce, \"dlbook.fig7_3.early-stopping\")",
+       {"plot_ensemble_mse(verify)", "plot_early_stopping(verify)", "plot_bootstrap(verify)",
+        "plot_adversarial(verify)", "plot_curves(reproduce, \"dlbook.fig7_3.early-stopping\")",
         "plot_final(reproduce, \"dlbook.fig7_3.early-stopping\")"},
-       "analytic claims of dlbook: 1\nempirical claims of dlbook: 1\n"},
+       "analytic claims of dlbook: 4\nempirical claims of dlbook: 1\n"},
   };
   const fs::path executed = scratch() / "executed";
   for (const Expect& e : expect) {
@@ -155,14 +161,22 @@ TEST(NotebooksCli, ExportsValidNotebooksThatExecuteAndDrawTheirFigures) {
     EXPECT_EQ(o.images, calls);  // one PNG per plotting cell
     EXPECT_EQ(o.stream, e.counts);
   }
-  // The markdown claim tables name each claim with its verdict.
-  const nlohmann::json dl = read_json(out / "dlbook.ipynb");
-  std::string md;
-  for (const auto& c : dl["cells"])
-    if (c["cell_type"] == "markdown")
-      for (const auto& l : c["source"]) md += l.get<std::string>();
-  EXPECT_NE(md.find("| `dlbook.7_10.ensemble-mse` | "), std::string::npos) << md;
-  EXPECT_NE(md.find("| `dlbook.fig7_3.early-stopping` | "), std::string::npos) << md;
+  // The markdown: provenance with the exact seed, the claim tables, the FAILS with its counterexample.
+  auto markdown = [&](const char* source) {
+    std::string md;
+    const nlohmann::json nb = read_json(out / (std::string(source) + ".ipynb"));
+    for (const auto& c : nb["cells"])
+      if (c["cell_type"] == "markdown")
+        for (const auto& l : c["source"]) md += l.get<std::string>();
+    return md;
+  };
+  const std::string dl = markdown("dlbook"), da = markdown("dropact");
+  EXPECT_NE(dl.find("| 18446744073709551615 |"), std::string::npos) << dl;
+  EXPECT_NE(dl.find("| `dlbook.7_10.ensemble-mse` | "), std::string::npos) << dl;
+  EXPECT_NE(dl.find("| `dlbook.fig7_3.early-stopping` | "), std::string::npos) << dl;
+  EXPECT_NE(da.find("| **FAILS** | FAILS |"), std::string::npos) << da;
+  EXPECT_NE(da.find("- `dropact.prop5_1.penalty` FAILS. Counterexample: "), std::string::npos) << da;
+  EXPECT_NE(da.find("Corrected claim: `dropact.prop5_1.penalty.corrected`."), std::string::npos) << da;
 }
 
 TEST(NotebooksCli, SameResultsGiveSameFilesAndTheOutputIsReplacedWhole) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 namespace regcheck::report {
@@ -73,6 +74,8 @@ std::string cell(std::string s) {
 std::string number(const json& obj, const char* key) {
   if (!obj.is_object() || !obj.contains(key)) return "";
   const json& v = obj.at(key);
+  if (v.is_number_unsigned()) return fmt::format("{}", v.get<std::uint64_t>());  // seeds, counts: exact
+  if (v.is_number_integer()) return fmt::format("{}", v.get<std::int64_t>());
   if (v.is_number()) return fmt::format("{:.6g}", v.get<double>());
   if (v.is_string()) return v.get<std::string>();
   return "";
@@ -213,14 +216,15 @@ def plot_shift_ratios(doc):
 def plot_shift_ratio_mc(doc):
     """Property 5.2: the shift ratio's closed form against its Monte Carlo estimates (95% CI bars) per width d."""
     c = claim(doc, 'dropact.prop5_2.shift-ratio')
-    rows = c['extra']['monte_carlo']
+    rows = sorted(c['extra']['monte_carlo'], key=lambda r: r['p'])
+    p = [r['p'] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
-    for d in sorted({r['d'] for r in rows}):
-        rd = sorted([r for r in rows if r['d'] == d], key=lambda r: r['p'])
-        ax.plot([r['p'] for r in rd], [num(r['theory']) for r in rd], marker='x', linestyle='--',
-                label=f'theory, d = {d}')
-        ax.errorbar([r['p'] for r in rd], [num(r['estimate']) for r in rd],
-                    yerr=[Z95 * num(r['se']) for r in rd], fmt='o', capsize=4, label=f'Monte Carlo, d = {d} (95% CI)')
+    ax.plot(p, [num(r['theory']) for r in rows], 'x', markersize=9, label='theory (eq. 15)')
+    ax.errorbar(p, [num(r['estimate']) for r in rows], yerr=[Z95 * num(r['se']) for r in rows], fmt='o', mfc='none',
+                capsize=4, label='Monte Carlo (95% CI)')
+    for r in rows:
+        ax.annotate(f"d = {r['d']}", (r['p'], num(r['estimate'])), textcoords='offset points', xytext=(6, -12),
+                    fontsize='x-small')
     ax.set_xlabel('p (probability of keeping the nonlinearity)')
     ax.set_ylabel('variance shift ratio (test / train)')
     ax.grid(alpha=0.3)
@@ -315,6 +319,81 @@ def plot_early_stopping(doc):
     ax.legend(fontsize='small')
     ax.set_title('dlbook.7_7.early-stopping: eq. (7.28) against the exact alpha')
     show(fig)
+
+
+def plot_mean_shift(doc):
+    """Drop-Activation eqs. (13)-(14): the pre-activation mean's closed form against the train / test Monte Carlo means."""
+    c = claim(doc, 'dropact.prop5_2.mean')
+    rows = sorted(c['extra']['grid'], key=lambda r: (r['d'], r['p']))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for d in sorted({r['d'] for r in rows}):
+        rd = [r for r in rows if r['d'] == d]
+        p = [r['p'] for r in rd]
+        line, = ax.plot(p, [num(r['theory']) for r in rd], marker='x', linestyle='--', label=f'theory, d = {d}')
+        ax.plot(p, [num(r['mean_train']) for r in rd], 'o', color=line.get_color(), label=f'Monte Carlo train, d = {d}')
+        ax.plot(p, [num(r['mean_test']) for r in rd], 's', mfc='none', color=line.get_color(), label=f'Monte Carlo test, d = {d}')
+    ax.set_xlabel('p (probability of keeping the nonlinearity)')
+    ax.set_ylabel('mean of the next pre-activation')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize='small')
+    ax.set_title('dropact.prop5_2.mean: closed form vs Monte Carlo')
+    show(fig)
+
+
+def plot_tl1_limits(doc):
+    """TL1 prox: distance to hard thresholding as a -> 0 and to soft thresholding as a -> inf, per lambda."""
+    c = claim(doc, 'tl1.eq36.regimes')
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), squeeze=False)
+    for ax, key, col, title in ((axes[0][0], 'hard_limit', 'max|prox - hard|', 'a -> 0: hard thresholding'),
+                                (axes[0][1], 'soft_limit', 'max|prox - soft|', 'a -> inf: soft thresholding')):
+        rows = c['extra'].get(key, [])
+        for lam in sorted({r['lambda'] for r in rows}):
+            rl = sorted([r for r in rows if r['lambda'] == lam], key=lambda r: r['a'])
+            ax.plot([r['a'] for r in rl], [num(r[col]) for r in rl], marker='o', label=f'lambda = {lam:g}')
+        ax.set_xscale('log')
+        ax.set_yscale('log')
+        ax.set_xlabel('a (TL1 shape parameter)')
+        ax.set_ylabel(col)
+        ax.set_title(title, fontsize='medium')
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize='x-small')
+    fig.suptitle('tl1.eq36.regimes: limits of the TL1 proximal map')
+    show(fig)
+
+
+def plot_bootstrap(doc):
+    """Deep Learning 7.10: expected fraction of distinct examples in a bootstrap sample over n, limit 1 - 1/e."""
+    c = claim(doc, 'dlbook.7_10.bootstrap')
+    rows = sorted(c['extra']['fraction_table'], key=lambda r: r['n'])
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot([r['n'] for r in rows], [num(r['fraction']) for r in rows], 'o-', label='exact expected fraction')
+    ax.axhline(1 - math.exp(-1), color='grey', linestyle='--', label='limit 1 - 1/e')
+    ax.axhline(2 / 3, color='black', linestyle=':', label="the book's 'about two-thirds'")
+    ax.set_xscale('log')
+    ax.set_xlabel('n (examples in the data set)')
+    ax.set_ylabel('fraction of distinct examples')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize='small')
+    ax.set_title('dlbook.7_10.bootstrap: distinct examples in a bootstrap sample')
+    show(fig)
+
+
+def plot_adversarial(doc):
+    """Deep Learning 7.13: the largest change of w^T x under ||eta||_inf <= 1 grows like n (its L1 norm)."""
+    c = claim(doc, 'dlbook.7_13.linear-adversarial')
+    rows = sorted(c['extra']['growth_eps_1'], key=lambda r: r['n'])
+    n = [r['n'] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    ax.plot(n, [num(r['l1']) for r in rows], 'o-', label='max change = ||w||_1')
+    ax.plot(n, [num(r['l2']) for r in rows], 's-', label='||w||_2 (for comparison)')
+    ax.set_xscale('log')
+    ax.set_yscale('log')
+    ax.set_xlabel('n (input dimension)')
+    ax.set_ylabel('change of the linear output')
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize='small')
+    ax.set_title('dlbook.7_13.linear-adversarial: growth with the dimension (eps = 1)')
+    show(fig)
 )PY";
 
 struct AnalyticFigure {
@@ -326,19 +405,27 @@ struct AnalyticFigure {
 };
 
 // The analytic figures of the report that the verify JSON's `extra` tables support.
-constexpr std::array<AnalyticFigure, 6> kAnalytic = {{
+constexpr std::array<AnalyticFigure, 10> kAnalytic = {{
     {"dropact", "dropact.sec5_2.vs-dropout", "side_by_side", "plot_shift_ratios(verify)",
      "Drop-Activation and dropout shift ratios over p, with the Monte Carlo points and the operating points."},
     {"dropact", "dropact.prop5_2.shift-ratio", "monte_carlo", "plot_shift_ratio_mc(verify)",
      "Property 5.2: the shift ratio's closed form against Monte Carlo."},
+    {"dropact", "dropact.prop5_2.mean", "grid", "plot_mean_shift(verify)",
+     "Eqs. (13)-(14): the mean of the next pre-activation at training and test time."},
     {"gcsr", "gcsr.eq9.coherence-closed-form", "grid", "plot_coherence(verify)",
      "The coherence closed forms against their Monte Carlo estimates."},
     {"tl1", "tl1.eq36.prox", "reference_points", "plot_tl1_prox(verify)",
      "The TL1 proximal map for several a at the 50-digit reference points."},
+    {"tl1", "tl1.eq36.regimes", "hard_limit", "plot_tl1_limits(verify)",
+     "The TL1 proximal map tends to hard thresholding as a -> 0 and to soft thresholding as a -> inf."},
     {"dlbook", "dlbook.7_10.ensemble-mse", "grid", "plot_ensemble_mse(verify)",
      "Ensemble MSE over k with the prediction v/k + (k-1)c/k."},
     {"dlbook", "dlbook.7_7.early-stopping", "alpha_7_28_table", "plot_early_stopping(verify)",
      "Early stopping as L2: eq. (7.28) against the exact equivalent coefficient."},
+    {"dlbook", "dlbook.7_10.bootstrap", "fraction_table", "plot_bootstrap(verify)",
+     "The expected fraction of distinct examples in a bootstrap sample."},
+    {"dlbook", "dlbook.7_13.linear-adversarial", "growth_eps_1", "plot_adversarial(verify)",
+     "How far a linear model's output moves under a max-norm perturbation, over the dimension."},
 }};
 
 std::string verify_table(const std::vector<const json*>& claims) {
@@ -355,6 +442,16 @@ std::string verify_table(const std::vector<const json*>& claims) {
                      cell(theory), number(*c, "estimate"), ci, number(*c, "error_to_tolerance"), verdict,
                      cell(text_of(*c, "expected")));
   }
+  // Each FAILS with its smallest counterexample and the corrected claim when there is one.
+  std::string fails;
+  for (const json* c : claims) {
+    if (text_of(*c, "verdict") != "FAILS") continue;
+    const std::string id = text_of(*c, "id");
+    fails += fmt::format("- `{}` FAILS. Counterexample: {}", id, text_of(*c, "counterexample"));
+    if (claim_by_id(claims, id + ".corrected")) fails += fmt::format(" Corrected claim: `{}.corrected`.", id);
+    fails += "\n";
+  }
+  if (!fails.empty()) t += "\n" + fails;
   return t;
 }
 
