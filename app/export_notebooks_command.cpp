@@ -117,7 +117,7 @@ int run(const ExportOptions& o) {
     if (doc.is_discarded()) throw UsageError(fmt::format("--from {} is not regcheck JSON (not valid JSON)", path));
     std::string kind;
     try {
-      kind = report::results_kind(doc, "--from " + path);
+      kind = report::results_kind(doc, "--from " + path, REGCHECK_VERSION);
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }

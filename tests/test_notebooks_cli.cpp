@@ -228,12 +228,19 @@ TEST(NotebooksCli, ErrorsOneLineExit2NothingWritten) {
   };
   const fs::path not_json = regcheck::test::write("not.json", "tool = regcheck\n");
   const fs::path other_tool = regcheck::test::write("other.json", R"({"tool": "pytest", "claims": []})");
-  const fs::path no_claims = regcheck::test::write("noclaims.json", R"({"tool": "regcheck verify"})");
   const fs::path array = regcheck::test::write("array.json", "[1, 2]");
+  nlohmann::json old_version = nlohmann::json::parse(slurp(f.verify));
+  old_version["versions"]["regcheck"] = "0.0.1";
+  const fs::path old_file = regcheck::test::write("old.json", old_version.dump());
+  nlohmann::json without_claims = nlohmann::json::parse(slurp(f.verify));
+  without_claims.erase("claims");
+  const fs::path no_claims = regcheck::test::write("noclaims.json", without_claims.dump());
   expect_error("--from " + not_json.string() + " --out " + out.string(), "is not regcheck JSON (not valid JSON)");
   expect_error("--from " + other_tool.string() + " --out " + out.string(), "\"tool\" is \"pytest\"");
   expect_error("--from " + no_claims.string() + " --out " + out.string(), "no \"claims\" array");
   expect_error("--from " + array.string() + " --out " + out.string(), "not a JSON object");
+  expect_error("--from " + old_file.string() + " --out " + out.string(),
+               "was written by regcheck 0.0.1 (format version '0.0.1')");
   expect_error("--from " + (d / "missing.json").string() + " --out " + out.string(), "cannot be read");
   expect_error("--from " + f.verify.string() + " --from " + f.verify.string() + " --out " + out.string(),
                "are both `regcheck verify` results");

@@ -478,7 +478,7 @@ std::string reproduce_table(const std::vector<const json*>& claims) {
 
 }  // namespace
 
-std::string results_kind(const json& doc, const std::string& label) {
+std::string results_kind(const json& doc, const std::string& label, const std::string& expected_version) {
   if (!doc.is_object())
     throw std::invalid_argument(fmt::format("{} is not regcheck JSON (not a JSON object)", label));
   const std::string tool = doc.contains("tool") && doc.at("tool").is_string() ? doc.at("tool").get<std::string>() : "";
@@ -489,6 +489,13 @@ std::string results_kind(const json& doc, const std::string& label) {
     throw std::invalid_argument(fmt::format(
         "{} is not regcheck JSON (\"tool\" is {}; allowed: \"regcheck verify\", \"regcheck reproduce\")", label,
         doc.contains("tool") ? doc.at("tool").dump() : "missing"));
+  const std::string version = kind == "verify" ? (doc.contains("versions") ? text_of(doc.at("versions"), "regcheck") : "")
+                                              : text_of(doc, "regcheck_version");
+  if (version != expected_version)
+    throw std::invalid_argument(fmt::format("{} was written by regcheck {} (format version '{}'); this is regcheck {}: rerun "
+                                            "`regcheck {}`",
+                                            label, version.empty() ? "of unknown version" : version, version,
+                                            expected_version, kind));
   if (!doc.contains("claims") || !doc.at("claims").is_array())
     throw std::invalid_argument(fmt::format("{} is not regcheck JSON (no \"claims\" array)", label));
   for (const json& c : doc.at("claims"))

@@ -20,8 +20,10 @@ struct NotebookInputs {
 
 // "verify" or "reproduce" for a document of `regcheck verify --json` / `regcheck reproduce
 // --json`; throws std::invalid_argument naming `label` (the file) when the document is not one:
-// not an object, another `tool`, or no `claims` array.
-std::string results_kind(const nlohmann::json& doc, const std::string& label);
+// not an object, another `tool`, no `claims` array, or another format version. The format version
+// is the regcheck version that wrote it (versions.regcheck, regcheck_version): a document of
+// another version than `expected_version` is refused, since its fields may differ.
+std::string results_kind(const nlohmann::json& doc, const std::string& label, const std::string& expected_version);
 
 // The sources ("dropact", "gcsr", "tl1", "dlbook", in this order) with at least one claim in
 // the inputs.
