@@ -13,10 +13,10 @@ Runner add_verify_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
 Runner add_stats_command(CLI::App& app);
 Runner add_regress_command(CLI::App& app);
-Runner add_export_notebooks_command(CLI::App& app);
 #ifdef REGCHECK_HAVE_NETS
 Runner add_train_command(CLI::App& app);
 Runner add_reproduce_command(CLI::App& app);
 #endif
+Runner add_export_notebooks_command(CLI::App& app);
 
 }  // namespace regcheck::app

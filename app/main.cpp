@@ -22,11 +22,11 @@ int main(int argc, char** argv) {
   add(add_eval_command(app), "eval");
   add(add_stats_command(app), "stats");
   add(add_regress_command(app), "regress");
-  add(add_export_notebooks_command(app), "export-notebooks");
 #ifdef REGCHECK_HAVE_NETS
   add(add_train_command(app), "train");
   add(add_reproduce_command(app), "reproduce");
 #endif
+  add(add_export_notebooks_command(app), "export-notebooks");
   // An unknown subcommand name (`regcheck nope`, `regcheck eval nope`) would otherwise surface as
   // CLI11's "A subcommand is required": name the value and what is allowed instead.
   auto unknown_name = [](CLI::App* parent, const char* given, const std::string& what) -> std::optional<std::string> {

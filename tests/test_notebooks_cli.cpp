@@ -34,23 +34,35 @@ struct Fixtures {
 
 // Every analytic claim with a figure (10 figures), a FAILS claim with its correction, and two quick
 // empirical claims (dropact, dlbook). The largest seed checks that seeds are printed exactly.
-const Fixtures& fixtures() {
-  static const Fixtures f = [] {
-    const fs::path d = scratch();
-    Fixtures x{d / "verify.json", d / "reproduce.json"};
+fs::path verify_fixture() {
+  static const fs::path p = [] {
+    const fs::path x = scratch() / "verify.json";
     const CliRun v = regcheck::test::run(
         "verify --seed 18446744073709551615 --claim dropact.sec5_2.vs-dropout --claim dropact.prop5_2.shift-ratio "
         "--claim dropact.prop5_2.mean --claim dropact.prop5_1.penalty --claim dropact.prop5_1.penalty.corrected "
         "--claim gcsr.eq9.coherence-closed-form --claim tl1.eq36.prox --claim tl1.eq36.regimes "
         "--claim dlbook.7_10.ensemble-mse --claim dlbook.7_7.early-stopping --claim dlbook.7_10.bootstrap "
-        "--claim dlbook.7_13.linear-adversarial --json " + x.verify.string());
+        "--claim dlbook.7_13.linear-adversarial --json " + x.string());
     EXPECT_EQ(v.code, 0) << v.out << v.err;
+    return x;
+  }();
+  return p;
+}
+
+fs::path reproduce_fixture() {
+  static const fs::path p = [] {
+    const fs::path d = scratch(), x = d / "reproduce.json";
     const CliRun r = regcheck::test::run("reproduce --scale smoke --claim dropact.fig3.regression --claim "
                                          "dlbook.fig7_3.early-stopping --store " + (d / "r.sqlite").string() +
-                                         " --json " + x.reproduce.string());
+                                         " --json " + x.string());
     EXPECT_EQ(r.code, 0) << r.out << r.err;
     return x;
   }();
+  return p;
+}
+
+const Fixtures& fixtures() {
+  static const Fixtures f{verify_fixture(), reproduce_fixture()};
   return f;
 }
 
@@ -214,7 +226,7 @@ TEST(NotebooksCli, DefaultFromIsTheNewestReportFolder) {
 // ---- errors that must be raised: one line on stderr, exit 2, nothing written ----
 
 TEST(NotebooksCli, ErrorsOneLineExit2NothingWritten) {
-  const Fixtures& f = fixtures();
+  const Fixtures f{verify_fixture(), {}};  // the verify results suffice here
   const fs::path d = scratch();
   const fs::path out = d / "bad-out";
   auto expect_error = [&](const std::string& args, const std::string& text) {
