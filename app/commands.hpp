@@ -18,5 +18,6 @@ Runner add_report_command(CLI::App& app);
 Runner add_train_command(CLI::App& app);
 Runner add_reproduce_command(CLI::App& app);
 #endif
+Runner add_export_notebooks_command(CLI::App& app);
 
 }  // namespace regcheck::app
