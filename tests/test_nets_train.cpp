@@ -213,11 +213,14 @@ TEST(NetsTrain, LogPiRecordsPiInEveryModeWithoutGating) {
 // 0, 0, 5 against x sin x = 0, 5 sin 5, 10 sin 10: grid_mse = ((5 sin 5)^2 + (5 - 10 sin 10)^2) / 3,
 // boundary_mse = (5 - 10 sin 10)^2 / 2, roughness = |5 - 2 * 0 + 0| / 5 = 1 (the slope's jump);
 // train_mse from the training points' own x and y. Tolerance 1e-12 relative: double sums of a
-// few terms (the predictions are exact in float).
+// few terms (the predictions are exact in float). The curve with K = 3 is at the same x = 0, 5,
+// 10: outputs 0, 0, 5 within 1e-12 (the output bias starts at 0, so the 1e-30 step moves it to
+// about -2e-31, far below), targets x sin x in double (the x exact in
+// float), compared to std::sin within 4 ulps of the larger magnitude 10 |sin 10|.
 TEST(NetsTrain, FitProbeByHand) {
   json j = json::parse(R"({
     "model": {"input": [1], "layers": [{"type": "dense", "out": 1}, {"type": "relu"}, {"type": "dense", "out": 1}]},
-    "data": {"kind": "xsinx", "n": 20, "test_n": 0}, "fit_probe": {"grid": 3, "boundary": 1.0},
+    "data": {"kind": "xsinx", "n": 20, "test_n": 0}, "fit_probe": {"grid": 3, "boundary": 1.0, "curve": 3},
     "optimizer": {"type": "sgd", "lr": 1e-30}, "epochs": 1, "batch_size": 20, "seed": 3, "threads": 1
   })");
   Trainer t(parse_config(j));
@@ -235,6 +238,14 @@ TEST(NetsTrain, FitProbeByHand) {
   }
   EXPECT_NEAR(m.fit_train_mse, se / 20, 1e-6 * se / 20);  // float predictions: relative 1e-6
   EXPECT_TRUE(history_json(t).at("epochs")[0].contains("fit_probe"));
+  const json c = history_json(t).at("epochs")[0].at("fit_probe").at("curve");
+  EXPECT_EQ(c.at("x"), json({{"0", 0.0}, {"1", 5.0}, {"2", 10.0}}));
+  const double want[] = {0.0, 0.0, 5.0};
+  for (int k = 0; k < 3; ++k) EXPECT_NEAR(c.at("output").at(std::to_string(k)).get<double>(), want[k], 1e-12) << "k = " << k;
+  const double tol = 4 * std::numeric_limits<double>::epsilon() * 10;
+  EXPECT_NEAR(c.at("target").at("0").get<double>(), 0.0, tol);
+  EXPECT_NEAR(c.at("target").at("1").get<double>(), 5 * std::sin(5.0), tol);
+  EXPECT_NEAR(c.at("target").at("2").get<double>(), 10 * std::sin(10.0), tol);
 }
 
 // init "zero" and weights_probe: from w(0) = 0 one full-batch GD step on J(w) = (1/n) sum (w.x_i -
@@ -518,6 +529,16 @@ TEST(NetsTrainErrors, EachBadConfigNamesItsField) {
                }),
                "dropout_inference: the model has a batchnorm layer");
   expect_error(with([](json& j) { j["fit_probe"] = {{"grid", 11}}; }), "fit_probe: needs 1-D regression data (xsinx or piecewise-constant)");
+  expect_error(with([](json& j) {
+                 j["data"] = {{"kind", "xsinx"}, {"n", 20}, {"test_n", 0}};
+                 j["fit_probe"] = {{"curve", 1}};
+               }),
+               "fit_probe.curve: 1 is not allowed (0 = off, or 2..1001 points)");
+  expect_error(with([](json& j) {
+                 j["data"] = {{"kind", "xsinx"}, {"n", 20}, {"test_n", 0}};
+                 j["fit_probe"] = {{"curve", 1002}};
+               }),
+               "fit_probe.curve: value 1002 is out of range (allowed: 0 (off) or 2..1001)");
   expect_error(with([](json& j) { j["init"] = "ones"; }), "init: unknown init 'ones' (allowed: default, zero)");
   expect_error(with([](json& j) { j["weights_probe"] = 1; }), "weights_probe: expected true or false, got 1");
   expect_error(with([](json& j) { j["weights_probe"] = true; }), "weights_probe: needs one dense layer with one output and no bias, trained with mse");

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <numbers>
 #include <sstream>
 
 namespace rc = regcheck::claims;
@@ -648,6 +649,39 @@ TEST(ReproduceExperiment, RegressionAnalysisByHand) {
   EXPECT_NEAR(*rows[2].effect, 70.0, 1e-12);
   EXPECT_NEAR(*rows[3].effect, 5.0, 1e-12);
   for (const auto& r : rows) EXPECT_EQ(r.kind, "paired") << r.name;
+}
+
+// arm_report's profiles of indexed series, by hand: two runs with fit_probe.curve.output.{0, 1, 2}
+// = {1, 5, 7} and {3, 5, -} (index 2 missing in run 2, so left out): index 0 mean 2, sd sqrt 2,
+// 95% CI 2 -+ t_{0.975, 1} sqrt(2) / sqrt(2) with t_{0.975, 1} = tan(0.475 pi) (the Cauchy
+// quantile, closed form); index 1 constant 5, degenerate CI [5, 5]. A prefix of 1002 entries
+// (beyond kMaxProfile) is counted only. Tolerance 1e-12 relative: the quantile by a series/iteration.
+TEST(ReproduceExperiment, ArmReportProfilesByHand) {
+  const rc::Experiment* e = rc::all_experiments().find("dropact.fig3.regression");
+  ASSERT_TRUE(e);
+  auto run = [](std::uint64_t seed, std::vector<double> out) {
+    rc::RunRecord r;
+    r.arm = "relu", r.seed = seed;
+    r.final = {{"fit_probe.grid_mse", 1.0}};
+    for (std::size_t i = 0; i < out.size(); ++i) r.final[fmt::format("fit_probe.curve.output.{}", i)] = out[i];
+    for (int i = 0; i < 1002; ++i) r.final[fmt::format("predictions.output.{}", i)] = 0.5;
+    r.history = nlohmann::json::array({r.final});
+    return r;
+  };
+  rc::ExperimentRuns runs{e, {{run(1, {1, 5, 7}), run(2, {3, 5})}, {}}};
+  const nlohmann::json j = rc::arm_report(*e, runs, 0);
+  ASSERT_TRUE(j.contains("profiles")) << j.dump();
+  EXPECT_FALSE(j["profiles"].contains("predictions.output"));
+  EXPECT_EQ(j["per_example_counts"]["predictions.output"], 1002);
+  const nlohmann::json& p = j["profiles"]["fit_probe.curve.output"];
+  EXPECT_EQ(p["n"], 2);
+  EXPECT_EQ(p["index"], nlohmann::json({0, 1}));
+  EXPECT_EQ(p["mean"], nlohmann::json({2.0, 5.0}));
+  const double t = std::tan(0.475 * std::numbers::pi);
+  EXPECT_NEAR(p["ci_lo"][0].get<double>(), 2 - t, 1e-12 * t);
+  EXPECT_NEAR(p["ci_hi"][0].get<double>(), 2 + t, 1e-12 * t);
+  EXPECT_EQ(p["ci_lo"][1], 5.0);
+  EXPECT_EQ(p["ci_hi"][1], 5.0);
 }
 
 // tl1.tab2.compare's analysis on hand-made finals (3 seeds; params = flops = 100 dense, so the

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -122,6 +123,23 @@ nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::
     }
   j["final"] = finals;
   if (!per_example.empty()) j["per_example_counts"] = per_example;  // entries per run, kept in the store only
+  // Indexed series of at most kMaxProfile entries (e.g. fit_probe.curve.output.0..100): per index
+  // present and finite in every run, mean and 95% Student-t CI over seeds, as columns. Longer
+  // series (2000 held-out predictions of the bagging arms) stay counted only.
+  nlohmann::json profiles = nlohmann::json::object();
+  for (const auto& [prefix, count] : per_example.items()) {
+    if (count.get<long>() > kMaxProfile) continue;
+    nlohmann::json idx = nlohmann::json::array(), mean = nlohmann::json::array(), lo = nlohmann::json::array(), hi = nlohmann::json::array();
+    for (long i = 0; i < count.get<long>(); ++i) {
+      std::vector<double> x;
+      for (const RunRecord& r : rs) x.push_back(metric(r.final, fmt::format("{}.{}", prefix, i)));
+      if (!std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); })) continue;
+      const MetricSummary s = summarize_metric(x);
+      idx.push_back(i), mean.push_back(s.mean), lo.push_back(s.ci_lo), hi.push_back(s.ci_hi);
+    }
+    if (!idx.empty()) profiles[prefix] = {{"n", rs.size()}, {"index", idx}, {"mean", mean}, {"ci_lo", lo}, {"ci_hi", hi}};
+  }
+  if (!profiles.empty()) j["profiles"] = profiles;
   nlohmann::json curves = nlohmann::json::object();
   for (const std::string& key : e.curves) {
     nlohmann::json pts = nlohmann::json::array();

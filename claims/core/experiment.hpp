@@ -114,7 +114,10 @@ nlohmann::json replace_op(const std::string& path, nlohmann::json value);
 // Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric but the
 // per-example entries of probes, such as "predictions.output.17", which are only counted per
 // prefix in "per_example_counts": the analysis reads them from the store), and the per-epoch
-// curves of the experiment's curve metrics with their 95% CI bands.
+// curves of the experiment's curve metrics with their 95% CI bands. Per-example prefixes of at
+// most kMaxProfile entries are also summarized per index in "profiles": {prefix: {"n": runs,
+// "index": [i...], "mean": [...], "ci_lo": [...], "ci_hi": [...]}} (indices finite in every run).
+inline constexpr long kMaxProfile = 1001;
 nlohmann::json arm_report(const Experiment& e, const ExperimentRuns& runs, std::size_t arm_index);
 
 struct ClaimReport {

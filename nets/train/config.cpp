@@ -427,6 +427,8 @@ TrainConfig parse_config(const nlohmann::json& j, const fs::path& base_dir) {
     const double width = c.data.regression.x_max - c.data.regression.x_min;
     c.fit_probe.boundary = f.num("boundary", 1.0, [&](double b) { return b > 0 && 2 * b <= width; },
                                  "0 < boundary <= (x_max - x_min) / 2");
+    c.fit_probe.curve = f.integer("curve", 0, 0, 1001, "0 (off) or 2..1001");
+    if (c.fit_probe.curve == 1) field_error("fit_probe.curve", "1 is not allowed (0 = off, or 2..1001 points)");
     f.done();
   }
   if (o.has("init")) c.zero_init = o.choice("init", "default", {"default", "zero"}, "init") == "zero";

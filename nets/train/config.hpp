@@ -132,6 +132,8 @@ struct PredictionsSpec {
 struct FitProbeSpec {
   long grid = 0;          // 0 = no probe
   double boundary = 1.0;  // width of each end region
+  long curve = 0;         // K evenly spaced points x_k = x_min + k (x_max - x_min) / (K - 1) at which the fitted
+                          // values and the noise-free target are recorded (fit_probe.curve); 0 = off
 };
 
 // After the LAST epoch: Deep Learning sec. 7.8, Algorithms 7.1-7.3, run as separate trainings from

@@ -86,6 +86,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   if (std::isfinite(m.fit_grid_mse))
     j["fit_probe"] = {{"train_mse", num_or_null(m.fit_train_mse)}, {"grid_mse", num_or_null(m.fit_grid_mse)},
                       {"boundary_mse", num_or_null(m.fit_boundary_mse)}, {"roughness", num_or_null(m.fit_roughness)}};
+  if (!m.fit_curve.is_null() && j.contains("fit_probe")) j["fit_probe"]["curve"] = m.fit_curve;
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
@@ -389,6 +390,23 @@ void Trainer::probe_fit(EpochMetrics& m) {
   m.fit_grid_mse = all / static_cast<double>(n);
   m.fit_boundary_mse = n_edge > 0 ? edge / static_cast<double>(n_edge) : NAN;
   m.fit_roughness = tv;
+  // The curve: K points x_k = x_min + k (x_max - x_min) / (K - 1), fed to the net as floats (the
+  // recorded x is that float), the target f evaluated at the same x.
+  if (const Eigen::Index k = cfg_.fit_probe.curve; k >= 2) {
+    const double hk = (r.x_max - r.x_min) / static_cast<double>(k - 1);
+    Act<float> xc(k, 1);
+    for (Eigen::Index i = 0; i < k; ++i) xc(i, 0) = static_cast<float>(r.x_min + hk * static_cast<double>(i));
+    const Act<float> zc = model_->forward(xc, eval);
+    nlohmann::json xs_j = nlohmann::json::object(), out = nlohmann::json::object(), tgt = nlohmann::json::object();
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const std::string key = std::to_string(i);
+      const double x = static_cast<double>(xc(i, 0));
+      xs_j[key] = x;
+      out[key] = num_or_null(static_cast<double>(zc(i, 0)));
+      tgt[key] = f(x);
+    }
+    m.fit_curve = {{"x", xs_j}, {"output", out}, {"target", tgt}};
+  }
 }
 
 std::pair<double, double> Trainer::evaluate(const Dataset& ds) {

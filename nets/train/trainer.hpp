@@ -60,6 +60,9 @@ struct EpochMetrics {
   nlohmann::json weights_probe;
   // fit_probe (last epoch only; NaN otherwise): see FitProbeSpec.
   double fit_train_mse = NAN, fit_grid_mse = NAN, fit_boundary_mse = NAN, fit_roughness = NAN;
+  // fit_probe.curve (K > 0, last epoch only; null otherwise): {"x": {"0": x_0, ...}, "output": {"0":
+  // f_net(x_0), ...}, "target": {"0": f(x_0), ...}} at the K evenly spaced points of FitProbeSpec::curve.
+  nlohmann::json fit_curve;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,

@@ -171,8 +171,76 @@ void final_figure(const json& c, const std::string& m, const std::string& stem, 
     p.xlabel = "arm (index, named in the legend)";
     how = "one bar per arm";
   }
+  // The claim's band rows on the test accuracy (e.g. "acc(L1 2e-2) in [0.05, 0.15]", the TOST of
+  // a collapse to chance): each distinct band as a horizontal band behind the points.
+  std::string band_note;
+  if (m == "test_accuracy" && c.contains("tests") && c["tests"].is_array()) {
+    std::vector<std::pair<double, double>> seen;
+    std::vector<Series> bands;
+    for (const json& t : c["tests"]) {
+      const std::string name = text_at(t, "name");
+      const auto blo = number_at(t, "band_lo"), bhi = number_at(t, "band_hi");
+      if (name.rfind("acc(", 0) != 0 || text_at(t, "kind") != "band" || !finite_all({blo, bhi})) continue;
+      if (std::find(seen.begin(), seen.end(), std::make_pair(*blo, *bhi)) != seen.end()) continue;
+      seen.emplace_back(*blo, *bhi);
+      const auto [x0, x1] = *p.xrange;
+      bands.push_back(Series{Series::Kind::Band, fmt::format("chance band [{:g}, {:g}] (test {})", *blo, *bhi, name), {x0, x1}, {}, {*blo, *blo},
+                             {*bhi, *bhi}, 8});
+      band_note += fmt::format("{}[{:g}, {:g}] ({})", band_note.empty() ? "" : ", ", *blo, *bhi, name);
+    }
+    p.series.insert(p.series.begin(), bands.begin(), bands.end());
+  }
+  if (!band_note.empty()) band_note = "; shaded: the accuracy band of the collapse to chance tested by the claim, " + band_note;
   out.push_back(render(p, fmt::format("{}-final-{}.svg", stem, file_stem(m)),
-                       fmt::format("Final {} per arm (mean and 95% Student-t CI over seeds), {}; {}.", m, how, seeds_text(arms))));
+                       fmt::format("Final {} per arm (mean and 95% Student-t CI over seeds), {}{}; {}.", m, how, band_note, seeds_text(arms))));
+}
+
+// The fitted curves of a 1-D regression (fit_probe.curve, Drop-Activation fig. 3): per arm the
+// mean over seeds of the fitted value at each x with its 95% CI band, and the noise-free target.
+void fit_curve_figure(const json& c, const std::string& stem, std::vector<RenderedFigure>& out) {
+  const char* kOut = "fit_probe.curve.output";
+  const char* kX = "fit_probe.curve.x";
+  const char* kTarget = "fit_probe.curve.target";
+  const json& arms = c["arms"];
+  Plot p;
+  p.title = fmt::format("{}: fitted curves", text_at(c, "id"));
+  p.xlabel = "x (input of the net)";
+  p.ylabel = "f(x) (fitted value; target x sin x)";
+  Series target{Series::Kind::Line, "noise-free target", {}, {}, {}, {}, 8};
+  std::size_t n_arms = 0;
+  for (std::size_t ai = 0; ai < arms.size(); ++ai) {
+    const json& a = arms[ai];
+    if (!a.contains("profiles") || !a["profiles"].contains(kOut) || !a["profiles"].contains(kX)) continue;
+    const json& po = a["profiles"][kOut];
+    const json& px = a["profiles"][kX];
+    std::map<long, double> xs;
+    for (std::size_t i = 0; i < px["index"].size() && i < px["mean"].size(); ++i) xs[px["index"][i].get<long>()] = px["mean"][i].get<double>();
+    const int colour = static_cast<int>(ai % 7) + 1;  // 8 is the target's
+    Series band{Series::Kind::Band, "", {}, {}, {}, {}, colour}, line{Series::Kind::Line, text_at(a, "name") + " (mean, 95% CI)", {}, {}, {}, {}, colour};
+    for (std::size_t i = 0; i < po["index"].size(); ++i) {
+      const auto x = xs.find(po["index"][i].get<long>());
+      const double mean = po["mean"][i].get<double>(), lo = po["ci_lo"][i].get<double>(), hi = po["ci_hi"][i].get<double>();
+      if (x == xs.end()) continue;
+      line.x.push_back(x->second), line.y.push_back(mean);
+      band.x.push_back(x->second), band.lo.push_back(lo), band.hi.push_back(hi);
+    }
+    if (line.x.size() < 2) continue;
+    ++n_arms;
+    p.series.push_back(std::move(band));
+    p.series.push_back(std::move(line));
+    if (target.x.empty() && a["profiles"].contains(kTarget)) {
+      const json& pt = a["profiles"][kTarget];
+      for (std::size_t i = 0; i < pt["index"].size(); ++i)
+        if (const auto x = xs.find(pt["index"][i].get<long>()); x != xs.end()) target.x.push_back(x->second), target.y.push_back(pt["mean"][i].get<double>());
+    }
+  }
+  if (n_arms == 0) return;
+  if (target.x.size() >= 2) p.series.push_back(std::move(target));
+  out.push_back(render(p, stem + "-fit-curve.svg",
+                       fmt::format("Fitted curves after the last epoch (eval mode): per arm the mean over seeds of the net's output at "
+                                   "evenly spaced x with its 95% Student-t CI band, and the noise-free target x sin x (the training "
+                                   "targets carry N(0, 1) noise); {}.",
+                                   seeds_text(arms))));
 }
 
 // Sparsity against accuracy per arm.
@@ -239,6 +307,7 @@ std::vector<RenderedFigure> empirical_figures(const json& claim) {
   if (!claim.contains("arms") || !claim["arms"].is_array() || claim["arms"].empty()) return out;
   const std::string stem = file_stem(text_at(claim, "id"));
   curve_figures(claim, stem, out);
+  fit_curve_figure(claim, stem, out);
   std::vector<std::string> finals{text_at(claim, "metric")};
   if (const json& a0 = claim["arms"][0]; a0.contains("final"))
     for (const auto& [m, _] : a0["final"].items())
