@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -163,6 +164,54 @@ TEST(ReportCli, MismatchFirstInRedAndTextEscaped) {
   EXPECT_NE(html.find("<td>empirical (reproduce)</td><td colspan=\"6\">not in this report (no input)</td>"), std::string::npos);
   EXPECT_TRUE(fs::exists(out / "verify.json"));
   EXPECT_FALSE(fs::exists(out / "reproduce.json"));
+}
+
+// The two figures drawn from parts of the reproduce JSON the fixtures lack, on claims made from
+// the fixture's first by hand: an arm with `profiles` of fit_probe.curve (x, output, target at
+// x = 0, 5, 10) gives dropact.fig3.regression its fitted-curve figure; a band row on "acc(...)"
+// (band [0.05, 0.15]) is drawn as the chance band of the final test-accuracy figure. Without
+// profiles (the fixture as is) there is no fitted-curve figure.
+TEST(ReportCli, FitCurveAndChanceBandFigures) {
+  using nlohmann::json;
+  const json doc0 = json::parse(slurp(fixtures().reproduce));
+  json doc = doc0, fit = doc0["claims"][0], tol = doc0["claims"][0];
+  const json summary = {{"n", 3}, {"mean", 0.5}, {"sd", 0.1}, {"ci_lo", 0.4}, {"ci_hi", 0.6}};
+  auto profile = [](std::vector<double> mean, double half) {
+    std::vector<double> lo, hi;
+    for (double m : mean) lo.push_back(m - half), hi.push_back(m + half);
+    return json{{"n", 3}, {"index", {0, 1, 2}}, {"mean", mean}, {"ci_lo", lo}, {"ci_hi", hi}};
+  };
+  fit["id"] = "dropact.fig3.regression", fit["metric"] = "fit_probe.grid_mse";
+  for (json& a : fit["arms"]) {
+    a["final"]["fit_probe.grid_mse"] = summary;
+    a["profiles"] = {{"fit_probe.curve.x", profile({0, 5, 10}, 0)},
+                     {"fit_probe.curve.output", profile({0, -3, -4}, 1)},
+                     {"fit_probe.curve.target", profile({0, 5 * std::sin(5.0), 10 * std::sin(10.0)}, 0)}};
+  }
+  tol["id"] = "gcsr.fig1.tolerance", tol["metric"] = "test_accuracy";
+  for (json& a : tol["arms"]) a["final"]["test_accuracy"] = summary;
+  json band = tol["tests"][0];
+  band["name"] = "acc(L1 2e-2) in 0.1 +- 0.05", band["kind"] = "band", band["band_lo"] = 0.05, band["band_hi"] = 0.15;
+  tol["tests"].push_back(band);
+  doc["claims"] = json::array({fit, tol});
+  const fs::path d = scratch(), out = d / "fc";
+  std::ofstream(d / "fc.json") << doc.dump();
+  const CliRun r = run("report --from " + (d / "fc.json").string() + " --out " + out.string());
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  const std::string curve = slurp(out / "dropact-fig3-regression-fit-curve.svg");
+  ASSERT_FALSE(curve.empty());
+  EXPECT_NE(curve.find("noise-free target"), std::string::npos);
+  EXPECT_NE(curve.find("(mean, 95% CI)"), std::string::npos);
+  const std::string html = slurp(out / "index.html");
+  EXPECT_NE(html.find("Fitted curves after the last epoch"), std::string::npos);
+  EXPECT_NE(html.find("seeds per arm"), std::string::npos);
+  const std::string acc = slurp(out / "gcsr-fig1-tolerance-final-test-accuracy.svg");
+  EXPECT_NE(acc.find("chance band [0.05, 0.15]"), std::string::npos);
+  EXPECT_NE(html.find("band test of a collapse to chance accuracy, [0.05, 0.15] for acc(L1 2e-2)"), std::string::npos);
+  // The fixture itself has no profiles: no fitted-curve figure.
+  const fs::path plain = d / "plain";
+  ASSERT_EQ(report(plain).code, 0);
+  for (const auto& e : fs::directory_iterator(plain)) EXPECT_EQ(e.path().filename().string().find("fit-curve"), std::string::npos) << e.path();
 }
 
 // The errors that must be raised: one line, exit 2, no report folder.

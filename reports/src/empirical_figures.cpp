@@ -171,26 +171,31 @@ void final_figure(const json& c, const std::string& m, const std::string& stem, 
     p.xlabel = "arm (index, named in the legend)";
     how = "one bar per arm";
   }
-  // The claim's band rows on the test accuracy (e.g. "acc(L1 2e-2) in [0.05, 0.15]", the TOST of
-  // a collapse to chance): each distinct band as a horizontal band behind the points.
+  // The claim's band rows on the test accuracy (e.g. "acc(L1 2e-2) in 0.1 +- 0.05", the TOST of a
+  // collapse to chance): each distinct band as a horizontal band behind the points, its legend
+  // naming the rows' arms.
   std::string band_note;
   if (m == "test_accuracy" && c.contains("tests") && c["tests"].is_array()) {
-    std::vector<std::pair<double, double>> seen;
-    std::vector<Series> bands;
+    std::vector<std::pair<std::pair<double, double>, std::string>> bands;  // (lo, hi), "acc(a), acc(b)"
     for (const json& t : c["tests"]) {
       const std::string name = text_at(t, "name");
       const auto blo = number_at(t, "band_lo"), bhi = number_at(t, "band_hi");
       if (name.rfind("acc(", 0) != 0 || text_at(t, "kind") != "band" || !finite_all({blo, bhi})) continue;
-      if (std::find(seen.begin(), seen.end(), std::make_pair(*blo, *bhi)) != seen.end()) continue;
-      seen.emplace_back(*blo, *bhi);
-      const auto [x0, x1] = *p.xrange;
-      bands.push_back(Series{Series::Kind::Band, fmt::format("chance band [{:g}, {:g}] (test {})", *blo, *bhi, name), {x0, x1}, {}, {*blo, *blo},
-                             {*bhi, *bhi}, 8});
-      band_note += fmt::format("{}[{:g}, {:g}] ({})", band_note.empty() ? "" : ", ", *blo, *bhi, name);
+      const std::string what = name.substr(0, name.find(')') + 1);
+      auto it = std::find_if(bands.begin(), bands.end(), [&](const auto& b) { return b.first == std::make_pair(*blo, *bhi); });
+      if (it == bands.end()) bands.push_back({{*blo, *bhi}, what});
+      else it->second += ", " + what;
     }
-    p.series.insert(p.series.begin(), bands.begin(), bands.end());
+    const auto [x0, x1] = *p.xrange;
+    std::vector<Series> shaded;
+    for (const auto& [lohi, what] : bands) {
+      shaded.push_back(Series{Series::Kind::Band, fmt::format("chance band [{:g}, {:g}]", lohi.first, lohi.second),
+                              {x0, x1}, {}, {lohi.first, lohi.first}, {lohi.second, lohi.second}, 8});
+      band_note += fmt::format("{}[{:g}, {:g}] for {}", band_note.empty() ? "" : "; ", lohi.first, lohi.second, what);
+    }
+    p.series.insert(p.series.begin(), shaded.begin(), shaded.end());
   }
-  if (!band_note.empty()) band_note = "; shaded: the accuracy band of the collapse to chance tested by the claim, " + band_note;
+  if (!band_note.empty()) band_note = "; shaded: the claim's band test of a collapse to chance accuracy, " + band_note;
   out.push_back(render(p, fmt::format("{}-final-{}.svg", stem, file_stem(m)),
                        fmt::format("Final {} per arm (mean and 95% Student-t CI over seeds), {}{}; {}.", m, how, band_note, seeds_text(arms))));
 }
