@@ -6,8 +6,10 @@
 // The trainer's fit_probe (nets/configs/dropact-xsinx-fit.json) measures, after the last epoch
 // and in eval mode, the training MSE, the MSE against the noise-free x sin x on a 1001-point grid
 // and on the grid points within 1 of either end, and the total variation of the slope
-// (roughness). Both arms of a seed share the training points and the initial weights, so the
-// tests are paired over seeds.
+// (roughness), and records the fitted curve at 101 evenly spaced x (fit_probe.curve, "curve": 101
+// in the base config; eval-mode forward passes only, so the results are those without it), which
+// the reproduce JSON summarizes per arm in "profiles" for the report's figure. Both arms of a
+// seed share the training points and the initial weights, so the tests are paired over seeds.
 #include "claims/core/experiment.hpp"
 
 #include <fmt/format.h>
