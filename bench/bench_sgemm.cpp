@@ -12,6 +12,8 @@
 //   dx:  dx = dy W     (B x I, k = O)
 // for the MLP's layers 784->512, 512->512, 512->10 at B = 128 and the x sin x net's 1000->800 at
 // B = 20. Counter GFLOPs = 2 M N K per iteration / second / 1e9.
+// Also OpenBLAS alone on a square 1024^3 product at 1 and 2 threads: the machine's sgemm peak,
+// the denominator of bench/vs-pytorch's roofline fractions.
 #include "nets/parallel.hpp"
 #include "nets/tensor.hpp"
 
@@ -125,4 +127,11 @@ void shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(eigen_tiled)->Apply(shapes);
 BENCHMARK(openblas_sgemm)->Apply(shapes);
+BENCHMARK(openblas_sgemm)
+    ->Name("openblas_sgemm_square")
+    ->Args({1024, 1024, 1024, Fwd, 1})
+    ->Args({1024, 1024, 1024, Fwd, 2})
+    ->ArgNames({"B", "I", "O", "op", "threads"})
+    ->UseRealTime()
+    ->MinTime(0.5);
 BENCHMARK_MAIN();
