@@ -80,6 +80,8 @@ nlohmann::json replace_op(const std::string& path, nlohmann::json value) {
   return nlohmann::json::object({{"op", "replace"}, {"path", path}, {"value", std::move(value)}});
 }
 
+nlohmann::json epochs_patch(int n) { return nlohmann::json::array({replace_op("/epochs", n)}); }
+
 const std::string& arm_base_config(const Experiment& e, const Arm& arm) { return arm.base_config.empty() ? e.base_config : arm.base_config; }
 
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed) {

@@ -106,10 +106,12 @@ const ExperimentRegistry& all_experiments();
 // The config of one run: base config (the arm's own when it has one), then the arm's patch, then
 // the scale's patch (not for an arm with its own base config), then "seed". Throws std::invalid_argument naming the experiment and arm when a patch does not apply.
 nlohmann::json run_config(const Experiment& e, const Arm& arm, Scale s, const nlohmann::json& base, std::uint64_t seed);
-// One RFC 6902 "replace" operation: {"op": "replace", "path": path, "value": value}.
 // The base config file of an arm: its own when set, else the experiment's.
 const std::string& arm_base_config(const Experiment& e, const Arm& arm);
+// One RFC 6902 "replace" operation: {"op": "replace", "path": path, "value": value}.
 nlohmann::json replace_op(const std::string& path, nlohmann::json value);
+// A scale's patch that only sets the number of epochs: [replace_op("/epochs", n)].
+nlohmann::json epochs_patch(int n);
 
 // Per arm and metric: mean, sd and 95% Student-t CI over seeds (every final metric but the
 // per-example entries of probes, such as "predictions.output.17", which are only counted per

@@ -90,6 +90,14 @@ TestRow welch_row(std::string name, std::string hypothesis, std::span<const doub
   return r;
 }
 
+std::vector<double> differences(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size())
+    throw std::invalid_argument(fmt::format("paired differences: {} values against {} (one per seed on both sides)", a.size(), b.size()));
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
+  return d;
+}
+
 TestRow paired_row(std::string name, std::string hypothesis, std::span<const double> d, int direction) {
   require_finite(d, name);
   TestRow r = new_row(std::move(name), std::move(hypothesis), "paired");

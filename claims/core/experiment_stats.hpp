@@ -57,6 +57,8 @@ nlohmann::json to_json(const TestRow& r);
 
 // Welch t of x against y, H1: direction * (mean x - mean y) > 0.
 TestRow welch_row(std::string name, std::string hypothesis, std::span<const double> x, std::span<const double> y, int direction);
+// a[i] - b[i] per seed, the differences of a paired row; throws std::invalid_argument when the lengths differ.
+std::vector<double> differences(std::span<const double> a, std::span<const double> b);
 // Paired t over shared seeds on the differences d, H1: direction * mean d > 0.
 TestRow paired_row(std::string name, std::string hypothesis, std::span<const double> d, int direction);
 // TOST equivalence of mean x with the band [lo, hi]; `theory` (optional) is the value the band is built around.

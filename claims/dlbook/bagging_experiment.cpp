@@ -135,13 +135,12 @@ void register_dlbook_7_10_bagging(ExperimentRegistry& r) {
   e.metric = "test_loss";
   e.curves = {"test_loss", "train_loss"};
   using sim::Verdict;
-  auto epochs = [](int n) { return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}}); };
   // Measured (seeds 1..n, 2 shared cores): smoke (20 epochs) 0.9687 [0.8695, 1.068], detectable half-width 0.33:
   // INCONCLUSIVE; quick (10 seeds) 6 s: 0.998 [0.944, 1.052], p_holm 0.0013, HOLDS; paper (20 seeds) 8 s: 0.9972
   // [0.968, 1.026], p_holm 6e-7. Ensemble gain (mean member - ensemble MSE) quick 0.0255 [0.0199, 0.0310].
-  e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs(20), Verdict::Inconclusive, 0.02};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(100), Verdict::Holds, 0.12};
-  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(100), Verdict::Holds, 0.08};
+  e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs_patch(20), Verdict::Inconclusive, 0.02};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs_patch(100), Verdict::Holds, 0.12};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs_patch(100), Verdict::Holds, 0.08};
   e.finding = "A random ReLU teacher instead of a real regression task; members share the seed's initialization and differ by their resample.";
   e.analyze = analyze;
   r.add(std::move(e));

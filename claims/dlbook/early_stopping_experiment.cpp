@@ -115,12 +115,11 @@ void register_dlbook_fig7_3_early_stopping(ExperimentRegistry& r) {
   e.metric = "test_loss";
   e.curves = {"test_loss", "train_loss", "test_accuracy"};
   using sim::Verdict;
-  auto epochs = [](int n) { return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}}); };
-  nlohmann::json smoke = epochs(25);  // smoke only: patience 3 keeps Alg. 7.1-7.3 short
+  nlohmann::json smoke = epochs_patch(25);  // smoke only: patience 3 keeps Alg. 7.1-7.3 short
   smoke.push_back({{"op", "replace"}, {"path", "/early_stopping/patience"}, {"value", 3}});
   e.plans[static_cast<int>(Scale::Smoke)] = {3, smoke, Verdict::Inconclusive, 0.6};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(100), Verdict::Holds, 4.5};
-  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs(150), Verdict::Holds, 9.0};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs_patch(100), Verdict::Holds, 4.5};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs_patch(150), Verdict::Holds, 9.0};
   // Measured: quick val(end) - val(e*) = 0.0144 [0.0058, 0.0230] (p_holm 0.0022), paper 0.0266
   // [0.0215, 0.0317]; argmin epoch 22 at both; smoke (25 epochs, 3 seeds) is too short to rise.
   // With Algorithms 7.1-7.3 (seeds 1..10, 2 threads, load ~5.5): smoke 3.7 s, quick 45 s (4.5 s per run; the U-shape

@@ -17,26 +17,20 @@
 namespace regcheck::claims {
 
 namespace {
-std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
-
 std::vector<TestRow> analyze(const ExperimentRuns& runs) {
   auto relu = [&](const char* k) { return runs.finals("relu", std::string("fit_probe.") + k); };
   auto da = [&](const char* k) { return runs.finals("drop-activation", std::string("fit_probe.") + k); };
   std::vector<TestRow> rows;
   rows.push_back(paired_row("train(DA) - train(ReLU) > 0", "ReLU fits the training points more tightly (eval-mode training MSE)",
-                            minus(da("train_mse"), relu("train_mse")), +1));
+                            differences(da("train_mse"), relu("train_mse")), +1));
   rows.push_back(paired_row("pred(ReLU) - pred(DA) > 0",
                             "Drop-Activation predicts better: lower MSE against the noise-free x sin x on the dense grid",
-                            minus(relu("grid_mse"), da("grid_mse")), +1));
+                            differences(relu("grid_mse"), da("grid_mse")), +1));
   rows.push_back(paired_row("rough(ReLU) - rough(DA) > 0", "Drop-Activation's curve is smoother: lower total variation of the slope",
-                            minus(relu("roughness"), da("roughness")), +1));
+                            differences(relu("roughness"), da("roughness")), +1));
   rows.push_back(paired_row("ReLU: boundary - grid > 0",
                             "ReLU's errors are large near the ends: its MSE within 1 of either end exceeds its MSE over the whole grid",
-                            minus(relu("boundary_mse"), relu("grid_mse")), +1));
+                            differences(relu("boundary_mse"), relu("grid_mse")), +1));
   return rows;
 }
 }  // namespace
@@ -63,7 +57,6 @@ void register_dropact_fig3_regression(ExperimentRegistry& r) {
   e.metric = "fit_probe.grid_mse";
   e.curves = {"train_loss"};
   using sim::Verdict;
-  auto epochs = [](int n) { return nlohmann::json::object({{"op", "replace"}, {"path", "/epochs"}, {"value", n}}); };
   auto width = [](int layer, int out) {
     return nlohmann::json::object({{"op", "replace"}, {"path", fmt::format("/model/layers/{}/out", layer)}, {"value", out}});
   };
@@ -74,13 +67,13 @@ void register_dropact_fig3_regression(ExperimentRegistry& r) {
   //  quick (6 seeds, 2000 epochs, 171 s): train 0.249 [0.043, 0.454] (p_holm 0.040, HOLDS), pred(ReLU) -
   //  pred(DA) 0.770 [-0.184, 1.723] (detectable 1.55), rough 52.8 [20.8, 84.7] (p_holm 0.016, HOLDS),
   //  ReLU boundary - grid 5.36 [-2.65, 13.36] (detectable 13): INCONCLUSIVE.
-  e.plans[static_cast<int>(Scale::Smoke)] = {3, nlohmann::json::array({epochs(300), width(0, 100), width(2, 80), width(4, 20)}),
+  e.plans[static_cast<int>(Scale::Smoke)] = {3, nlohmann::json::array({replace_op("/epochs", 300), width(0, 100), width(2, 80), width(4, 20)}),
                                              Verdict::Inconclusive, 0.1};
-  e.plans[static_cast<int>(Scale::Quick)] = {6, nlohmann::json::array({epochs(2000)}), Verdict::Inconclusive, 14};
+  e.plans[static_cast<int>(Scale::Quick)] = {6, nlohmann::json::array({replace_op("/epochs", 2000)}), Verdict::Inconclusive, 14};
   //  paper (20 seeds, 2000 epochs, 577 s): train 0.199 [0.133, 0.264] (HOLDS, p_holm 8.9e-6), pred 2.27
   //  [-1.30, 5.83] (detectable 5.63; ReLU's grid MSE is heavy-tailed, sd 7.5 against 1.8 with DA), rough
   //  63.7 [39.9, 87.5] (HOLDS), boundary - grid 9.51 [-4.61, 23.63] (detectable 22.3): INCONCLUSIVE.
-  e.plans[static_cast<int>(Scale::Paper)] = {20, nlohmann::json::array({epochs(2000)}), Verdict::Inconclusive, 14};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, nlohmann::json::array({replace_op("/epochs", 2000)}), Verdict::Inconclusive, 14};
   e.finding = "The paper shows one run per activation; loss, optimizer and epochs are not given (here MSE, Adam lr 1e-3, full "
               "batch, 2000 epochs). Over 20 seeds ReLU fits the points tighter and Drop-Activation is smoother (both HOLDS); "
               "the mean prediction error is lower with Drop-Activation (1.74 against 4.01) but ReLU's is heavy-tailed, so the "

@@ -80,13 +80,12 @@ void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
   e.metric = "test_accuracy";
   e.curves = {"test_accuracy"};
   using sim::Verdict;
-  auto epochs = [](int n) { return replace_op("/epochs", n); };
   // Smoke: the pipeline only. Fashion-MNIST's decompression takes 0.5 s per run, so at smoke the
   // "fashion" arms are also trained on the UCI digits (data and input replaced; the first 300
   // training images), 8 epochs.
   const nlohmann::json smoke =
       nlohmann::json::array({replace_op("/data", {{"kind", "digits"}, {"test_fraction", 0.5}, {"train_limit", 300}}),
-                             replace_op("/model/input", {1, 8, 8}), epochs(8)});
+                             replace_op("/model/input", {1, 8, 8}), replace_op("/epochs", 8)});
   // Measured (seeds 1..n, 2 threads, 2 shared cores at load 5-6, other helpers building):
   //  smoke (3 seeds, 8 epochs on 300 digits, 1.5 s at load ~4; 6 s at load 6): FAILS. The undertrained
   //  nets (test accuracy 0.83) are better with RReLU: err(RReLU) - err(DA) = -1.71 [-2.13, -1.28]
@@ -97,7 +96,7 @@ void register_dropact_tab1_4_vs_rrelu(ExperimentRegistry& r) {
   //  4.2% in all three arms, fashion 17.7% (ReLU), 18.2% (RReLU), 17.9% (DA).
   e.plans[static_cast<int>(Scale::Smoke)] = {3, smoke, Verdict::Fails, 0.05};
   e.plans[static_cast<int>(Scale::Quick)] = {5, nlohmann::json::array(), Verdict::Inconclusive, 2.6};
-  e.plans[static_cast<int>(Scale::Paper)] = {20, nlohmann::json::array({epochs(30)}), std::nullopt, 4.0};  // not measured
+  e.plans[static_cast<int>(Scale::Paper)] = {20, nlohmann::json::array({replace_op("/epochs", 30)}), std::nullopt, 4.0};  // not measured
   e.finding = "The paper's comparisons are single runs of ResNets on CIFAR/SVHN/EMNIST; here two small MLPs (UCI digits, a "
               "Fashion-MNIST subset), RReLU's test-time slope the mean 11/48 (the paper does not say). At quick scale (5 seeds) "
               "the three activations are indistinguishable: err(RReLU) - err(DA) = 0.044 [-0.288, 0.377] points on the digits "

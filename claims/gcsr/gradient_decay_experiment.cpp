@@ -93,9 +93,8 @@ void register_gcsr_fig2_gradient_decay(ExperimentRegistry& r) {
   e.metric = kGrad;
   e.curves = {kGrad, "test_accuracy", "train_loss"};
   using sim::Verdict;
-  auto epochs = [](int n) { return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}}); };
   // Smoke only: 400 training and 200 test images, batch 32.
-  nlohmann::json smoke = epochs(10);
+  nlohmann::json smoke = epochs_patch(10);
   smoke.push_back({{"op", "replace"}, {"path", "/batch_size"}, {"value", 32}});
   smoke.push_back({{"op", "add"}, {"path", "/data/train_limit"}, {"value", 400}});
   smoke.push_back({{"op", "add"}, {"path", "/data/test_limit"}, {"value", 200}});
@@ -105,10 +104,10 @@ void register_gcsr_fig2_gradient_decay(ExperimentRegistry& r) {
   //  quick (10 seeds, 6 s): slope beyond -0.323 [-0.332, -0.313], below +0.240 [0.232, 0.248] (both HOLD, p_holm
   //  <= 2e-13); log10 g(10)/g(1) - 1 = -0.268 [-0.299, -0.238]: FAILS (growth x5.4, not 10).
   e.plans[static_cast<int>(Scale::Smoke)] = {3, smoke, Verdict::Fails, 0.1};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs(10), Verdict::Fails, 0.3};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs_patch(10), Verdict::Fails, 0.3};
   //  paper (30 seeds, 20 epochs, 43 s at load ~5.8): slopes -0.322 [-0.328, -0.315] and +0.245 [0.240, 0.250] HOLD;
   //  growth x5.6 (decay x0.057 beyond), log10 - 1 = -0.250 [-0.269, -0.231]: FAILS.
-  e.plans[static_cast<int>(Scale::Paper)] = {30, epochs(20), Verdict::Fails, 0.7};
+  e.plans[static_cast<int>(Scale::Paper)] = {30, epochs_patch(20), Verdict::Fails, 0.7};
   e.finding = "The paper's net is VGG-16 on CIFAR-100 (lambda 1e-3 vs 2e-3); here a 3-hidden-layer MLP with dropout 0.5 on the "
               "UCI digits, L1 3e-3 vs 2e-2. Both directions are reproduced: beyond the tolerance ln mean|dL/dw| falls by 0.32 per "
               "epoch (x0.06 over 10 epochs, then a floor near 2e-5), below it rises by 0.24 per epoch. But the growth is a factor "

@@ -18,21 +18,9 @@ inline std::vector<double> percent_used(const ExperimentRuns& runs, const std::s
   return v;
 }
 
-// a[i] - b[i] per seed.
-inline std::vector<double> minus(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) d[i] = a[i] - b[i];
-  return d;
-}
-
 // JSON Patch replacing the base config's regularizer (nets/configs/digits-tl1.json).
 inline nlohmann::json set_regularizer(const nlohmann::json& reg) {
   return nlohmann::json::array({{{"op", "replace"}, {"path", "/regularizer"}, {"value", reg}}});
-}
-
-// JSON Patch setting the number of epochs (a scale's plan).
-inline nlohmann::json set_epochs(int n) {
-  return nlohmann::json::array({{{"op", "replace"}, {"path", "/epochs"}, {"value", n}}});
 }
 
 }  // namespace regcheck::claims::tl1x

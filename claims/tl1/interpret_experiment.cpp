@@ -20,7 +20,6 @@
 namespace regcheck::claims {
 
 namespace {
-using tl1x::minus;
 const char* kRemoved = "layers.2.neurons_removed";
 const char* kSurviving = "layers.2.surviving_sparsity";
 
@@ -60,7 +59,7 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
                               runs.finals("group", kRemoved)));
   rows.push_back(paired_row("surviving sparsity(TL1) - (group) > 0",
                             "TL1 removes connections: more exact zeros among surviving neurons' connections than group sparsity",
-                            minus(runs.finals("tl1", kSurviving), gl_surv), +1));
+                            differences(runs.finals("tl1", kSurviving), gl_surv), +1));
   // "TL1 cannot remove neurons": an exact statement about counts, checked on every seed; one seed
   // with a removed neuron is a counterexample (FAILS). In the claim's verdict, not in Holm's family
   // (no p-value): zero removals on n seeds is evidence, not a proof, and is reported as such.
@@ -74,7 +73,7 @@ std::vector<TestRow> analyze(const ExperimentRuns& runs) {
                               runs.finals("integrated-tl1", kRemoved)));
   rows.push_back(paired_row("surviving sparsity(integrated) - (group) > 0",
                             "integrated TL1 also removes connections of the surviving neurons, beyond group sparsity",
-                            minus(runs.finals("integrated-tl1", kSurviving), gl_surv), +1));
+                            differences(runs.finals("integrated-tl1", kSurviving), gl_surv), +1));
   rows.push_back(weak);
   return rows;
 }
@@ -101,7 +100,6 @@ void register_tl1_tab3_interpret(ExperimentRegistry& r) {
   e.metric = kRemoved;
   e.curves = {kRemoved, kSurviving, "test_accuracy"};
   using sim::Verdict;
-  using tl1x::set_epochs;
   // Measured (seeds 1..n, 1 thread, 2 shared cores at load ~5.5): smoke (5 epochs, 12 runs, 0.6 s) no neuron
   //  removed by any arm (no t test: INCONCLUSIVE rows); surviving sparsity TL1 - group 0.212 [0.153, 0.271],
   //  integrated - group 0.098 [0.065, 0.130] (unadjusted p 0.002, 0.003).
@@ -109,13 +107,13 @@ void register_tl1_tab3_interpret(ExperimentRegistry& r) {
   //  (HOLDS, p_holm <= 7e-9); surviving sparsity TL1 - group 0.703 [0.685, 0.722], integrated - group
   //  0.500 [0.482, 0.519] (HOLDS); TL1 removes 18.2 [15.3, 21.1] neurons, on 10 of 10 seeds (fewest:
   //  seed 1, 12): FAILS. At lambda 0.001 TL1 removes none on 10 seeds (informative).
-  e.plans[static_cast<int>(Scale::Smoke)] = {3, set_epochs(5), Verdict::Inconclusive, 0.08};
-  e.plans[static_cast<int>(Scale::Quick)] = {10, set_epochs(30), Verdict::Fails, 0.5};
+  e.plans[static_cast<int>(Scale::Smoke)] = {3, epochs_patch(5), Verdict::Inconclusive, 0.08};
+  e.plans[static_cast<int>(Scale::Quick)] = {10, epochs_patch(30), Verdict::Fails, 0.5};
   //  Paper 80 runs 73 s: group removes 31.1 [29.5, 32.7], integrated 31.9 [30.3, 33.4] (HOLDS); surviving
   //  sparsity TL1 - group 0.818 [0.801, 0.835], integrated - group 0.668 [0.652, 0.685] (HOLDS); TL1 removes
   //  25.1 [23.6, 26.5] on 20 of 20 seeds (fewest: seed 1, 18): FAILS; after 60 epochs even lambda 0.001 removes
   //  16.4 [14.9, 17.8] (fewest: 12).
-  e.plans[static_cast<int>(Scale::Paper)] = {20, set_epochs(60), Verdict::Fails, 0.9};
+  e.plans[static_cast<int>(Scale::Paper)] = {20, epochs_patch(60), Verdict::Fails, 0.9};
   e.finding = "Group sparsity and integrated TL1 remove neurons of the last hidden layer and TL1 leaves far more zeros among "
               "the surviving neurons' connections than group sparsity (all HOLDS), but 'TL1 cannot remove neurons' FAILS: at "
               "lambda 0.003 TL1 zeroes 18 of 64 rows on average at quick (every seed), and after 60 epochs even lambda 0.001 "
