@@ -28,6 +28,20 @@ struct CheckContext {
   double alpha_total = 1e-6;
   double alpha_per_test = 1e-8;
 
+  // Power level of the run (`verify --power`). Each Monte Carlo sub-check sizes its sample (and
+  // chooses its variance reduction) so that its detectable deviation at power 0.99 is at most
+  // target_relative_resolution() times |theory value| (an absolute bound, stated in the check,
+  // where the theory value is 0); HOLDS needs that resolution, so a run that misses it says
+  // INCONCLUSIVE instead of passing a formula it could not have caught.
+  enum class Power { Default, High };
+  Power power = Power::Default;
+  double target_relative_resolution() const { return power == Power::High ? 1e-4 : 1e-3; }
+  // Sample size of a Monte Carlo sub-check at this run's power level: n_default for the default
+  // run, n_high for --power high.
+  std::uint64_t mc_n(std::uint64_t n_default, std::uint64_t n_high) const {
+    return power == Power::High ? n_high : n_default;
+  }
+
   sim::McOptions mc() const { return {seed, threads, 4096}; }
   sim::MeanTestOptions mean_test(double resolution = INFINITY) const {
     sim::MeanTestOptions o;
