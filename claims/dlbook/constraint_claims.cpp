@@ -6,6 +6,7 @@
 #include "theory/dlbook_linear.hpp"
 
 #include <boost/math/tools/roots.hpp>
+#include <boost/multiprecision/cpp_bin_float.hpp>
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
@@ -112,6 +113,43 @@ ClaimResult check_constraint(const CheckContext& ctx) {
       table.push_back({{"instance", i}, {"d", d}, {"alpha_star", alpha_star}, {"k", k}, {"alpha_toms748", root.alpha},
                        {"pgd_iterations", pg.iterations}, {"pgd_distance", (pg.w - wt).norm()}});
   }
+  // The L1-ball projection inside that projected GD (theory::dlbook::project_l1_ball, sort-based):
+  // against its definition, argmin ||x - v|| over ||x||_1 <= k, whose KKT solution is the soft
+  // threshold of v at the theta >= 0 with sum max(|v_i| - theta, 0) = k (or v itself when
+  // ||v||_1 <= k); theta found here by 200 bisection steps in 50 digits (no sorting, independent of
+  // the sort-and-cumulate formula). theta carries <= (d + 2) eps (||v||_1 + k) rounding, each
+  // coordinate one more: tolerance 4 (d + 2) eps (||v||_1 + k) absolute, max over coordinates (a
+  // threshold off by 1e-3 relative moves coordinates by ~1e-3 theta, far above it).
+  Worst wproj;
+  std::size_t inside_bad = 0;
+  for (int i = 0; i < 200; ++i) {
+    using mp = boost::multiprecision::cpp_bin_float_50;
+    sim::Stream s(ctx.seed, sim::stream_id(id + "/l1-projection"), static_cast<std::uint64_t>(i));
+    const int d = 1 + static_cast<int>(s.below(8));
+    VectorXd v = gaussian(s, d, 1);
+    if (i % 5 == 0 && d > 1) v[1] = v[0];  // ties in |v|
+    const double l1 = v.lpNorm<1>();
+    const double k = i % 10 == 3 ? 1.5 * l1 : (0.05 + 0.9 * s.uniform()) * l1;
+    const VectorXd x = dl::project_l1_ball(v, k);
+    if (l1 <= k) {
+      inside_bad += x != v;
+      continue;
+    }
+    mp lo = 0, hi = v.cwiseAbs().maxCoeff();
+    for (int it = 0; it < 200; ++it) {
+      const mp mid = (lo + hi) / 2;
+      mp sum = 0;
+      for (int j = 0; j < d; ++j) sum += std::max(mp(abs(mp(v[j])) - mid), mp(0));
+      (sum > mp(k) ? lo : hi) = mid;
+    }
+    double err = 0;
+    for (int j = 0; j < d; ++j) {
+      const mp ref = std::max(mp(abs(mp(v[j])) - lo), mp(0)) * (v[j] < 0 ? -1 : 1);
+      err = std::max(err, static_cast<double>(abs(mp(x[j]) - ref)));
+    }
+    wproj.add(err, 4.0 * (d + 2) * eps * (l1 + k),
+              fmt::format("v={} k={:.17g}: theta(50 digits)={:.17g}", vec_str(v), k, static_cast<double>(lo)));
+  }
   const std::string inst = fmt::format("{} random SPD H (d = 2..6, cond <= 100), alpha* in [0.1, 10] mean(lambda)", N);
   r.checks.push_back(record("toms748 root of ||w~(alpha)|| = k returns alpha*", "closed-form-vs-numerics", walpha,
                             inst + "; tolerance dk / |k'(alpha*)| + 2^-46 alpha*"));
@@ -125,7 +163,11 @@ ClaimResult check_constraint(const CheckContext& ctx) {
                                     "property", mono_bad == 0,
                                     fmt::format("{} violations in {} grid steps{}", mono_bad, mono_steps,
                                                 mono_where.empty() ? "" : "; first: " + mono_where)));
-  set_worst_ratio(r, {&walpha, &wpgd, &wpgd1});
+  r.checks.push_back(record("L1-ball projection (sort-based) vs the soft threshold at the 50-digit bisection theta",
+                            "closed-form-vs-numerics", wproj, "200 random v (d = 1..8, ties), k in [0.05, 0.95] ||v||_1"));
+  r.checks.push_back(boolean_record("L1-ball projection returns v itself when ||v||_1 <= k", "property", inside_bad == 0,
+                                    fmt::format("{} violations", inside_bad)));
+  set_worst_ratio(r, {&walpha, &wpgd, &wpgd1, &wproj});
   r.extra["instances"] = table;
   summarize(r);
   return r;

@@ -5,6 +5,8 @@
 #include "sim/rng.hpp"
 #include "theory/dlbook_noise.hpp"
 
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
 #include <fmt/format.h>
 
 #include <Eigen/Dense>
@@ -83,6 +85,34 @@ ClaimResult check_early_stopping(const CheckContext& ctx) {
     alphas.push_back(row);
   }
   r.checks.push_back(traj.record("eq. 7.26: simulated GD trajectory vs [I - (I - eta Lambda)^tau] Q^T w* (20 random H, incl. singular)"));
+
+  // The decay factor (1 - eta lambda)^tau of eq. 7.26 itself (theory::early_stopping_decay), against
+  // its definition raised to the power in 50-digit arithmetic (Boost cpp_bin_float_50: an independent
+  // evaluation, no log1p/exp rewriting), over both signs of 1 - eta lambda, lambda = 0 (factor 1) and
+  // tau = 0. lambda is a power of 2, so eta = x / lambda and eta lambda = x are exact and the base
+  // 1 - x carries no input rounding. exp(tau log1p(-x)) (or exp(tau log(x - 1)), x - 1 exact by
+  // Sterbenz) errs by <= (2 + 2 |tau log|1 - x||) eps relative; tolerance 4 (1 + |tau log|1 - x||) eps
+  // |exact| (<= 3e-13 relative on this grid: a constant wrong by 1e-3 relative fails it).
+  {
+    using mp = boost::multiprecision::cpp_bin_float_50;
+    WorstError decay;
+    for (double lam : {0.0, 0.5, 1.0, 2.0}) {
+      for (double x : {1e-6, 0.01, 0.3, 0.9, 1.0, 1.2, 1.7, 1.99}) {
+        for (double tau : {0.0, 1.0, 2.0, 7.0, 50.0, 500.0}) {
+          const double eta = lam > 0 ? x / lam : 0.1;
+          const double got = dl::early_stopping_decay(lam, eta, tau);
+          const mp base = mp(1) - mp(eta) * mp(lam);
+          const mp ref = tau == 0 ? mp(1) : boost::multiprecision::pow(base, static_cast<int>(tau));
+          const double b = static_cast<double>(abs(base));
+          const double lg = b > 0 ? tau * std::abs(std::log(b)) : 0.0;
+          const double refd = static_cast<double>(ref);
+          decay.add(static_cast<double>(abs(mp(got) - ref)), 4.0 * (1.0 + lg) * kEps * std::abs(refd) + 1e-300,
+                    fmt::format("lambda={} eta lambda={} tau={}: got {:.17g}, 50-digit {:.17g}", lam, x, tau, got, refd));
+        }
+      }
+    }
+    r.checks.push_back(decay.record("eq. 7.26: decay factor (1 - eta lambda)^tau vs 50-digit power (both signs, lambda = 0, tau = 0)"));
+  }
   r.checks.push_back(ridge.record("eq. 7.27: GD w(tau) = (H + Q diag(alpha_i) Q^T)^-1 H w* with per-direction alpha_i (LDLT)"));
 
   // Eq. 7.28 over a grid of x = eta lambda and u = tau eta lambda (= lambda / alpha to first order):

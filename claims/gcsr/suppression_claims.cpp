@@ -20,6 +20,8 @@
 #include "sim/rng.hpp"
 #include "theory/gcsr.hpp"
 
+#include <boost/multiprecision/cpp_bin_float.hpp>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -110,6 +112,8 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx) {
 
   double worst_grad = 0, worst_w = 0, worst_fd = 0, worst_ratio = 0, worst_ce = 0;  // in units of their tolerances
   std::string grad_where, w_where, fd_where, ratio_where, ce_where;
+  double worst_loss = 0;  // theory::gcsr::mlp_squared_loss vs the 50-digit forward pass, in units of gamma S
+  std::string loss_where;
   std::size_t layers = 0, zero_grad = 0, fd_entries = 0, fd_skipped = 0, out_of_range = 0;
   std::size_t ce_layers = 0, ce_zero = 0, ce_out_of_range = 0;
   nlohmann::json by_depth = nlohmann::json::array();
@@ -236,6 +240,35 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx) {
         const double S = 0.5 * (absout + P.Y.cwiseAbs()).squaredNorm();
         const double gamma = (L * (P.width + 2) + 8) * eps;
         const double tol = 2.0 * gamma * S / kStep;
+        // The loss itself (theory::gcsr::mlp_squared_loss) against the definition written out:
+        // Loss = (1/2) sum_b ||W_L r(... r(W_1 x_b)) - y_b||^2 (sec. 2.2), a forward pass in 50 digits
+        // with explicit loops (independent of mlp_forward and Eigen). Its double evaluation errs by
+        // <= gamma S (the same absolute-value network bound); a wrong 1/2 or a missing ReLU is O(S).
+        {
+          using mp = boost::multiprecision::cpp_bin_float_50;
+          mp loss = 0;
+          for (Eigen::Index b = 0; b < P.X.cols(); ++b) {
+            std::vector<mp> act(static_cast<std::size_t>(P.X.rows()));
+            for (Eigen::Index i = 0; i < P.X.rows(); ++i) act[static_cast<std::size_t>(i)] = P.X(i, b);
+            for (int l = 0; l < L; ++l) {
+              const Eigen::MatrixXd& W = P.net.W[static_cast<std::size_t>(l)];
+              std::vector<mp> next(static_cast<std::size_t>(W.rows()), mp(0));
+              for (Eigen::Index i = 0; i < W.rows(); ++i) {
+                for (Eigen::Index j = 0; j < W.cols(); ++j) next[static_cast<std::size_t>(i)] += mp(W(i, j)) * act[static_cast<std::size_t>(j)];
+                if (l + 1 < L && next[static_cast<std::size_t>(i)] < 0) next[static_cast<std::size_t>(i)] = 0;  // ReLU, hidden layers only
+              }
+              act = std::move(next);
+            }
+            for (Eigen::Index i = 0; i < P.Y.rows(); ++i) loss += (act[static_cast<std::size_t>(i)] - P.Y(i, b)) * (act[static_cast<std::size_t>(i)] - P.Y(i, b)) / 2;
+          }
+          const double got = tg::mlp_squared_loss(P.net, P.X, P.Y);
+          const double q = static_cast<double>(abs(mp(got) - loss)) / (gamma * S);
+          if (q > worst_loss || std::isnan(q) || loss_where.empty()) {
+            worst_loss = std::isnan(q) ? INFINITY : std::max(worst_loss, q);
+            loss_where = fmt::format("depth {}: mlp_squared_loss {:.17g}, 50-digit forward pass {:.17g}", L, got,
+                                     static_cast<double>(loss));
+          }
+        }
         for (int l = 0; l < L; ++l) {
           for (Eigen::Index i = 0; i < P.net.W[l].size(); ++i) {
             tg::ReluMlp plus = P.net, minus = P.net;
@@ -269,6 +302,9 @@ ClaimResult check_sec2_2_suppression(const CheckContext& ctx) {
       fmt::format("{} weights of 7 nets (depths 2..8), {} skipped at a ReLU kink; error in units of the rounding "
                   "bound{}",
                   fd_entries, fd_skipped, fd_where.empty() ? "" : "; worst: " + fd_where)));
+  r.checks.push_back(tolerance_record("squared loss (sec. 2.2) = 50-digit forward pass written out", "exact", worst_loss, 1.0,
+                                      "first net of each depth 2..8; error in units of the rounding bound gamma S; worst: " +
+                                          loss_where));
   r.checks.push_back(tolerance_record(
       "log-log slope of ||dL/dW_l|| vs s equals L - 1", "exact", worst_grad, 1.0,
       fmt::format("{} layers of {} random nets per depth, depths 2..8, s = 2^-10..2^-26 (9 points); deviation in "

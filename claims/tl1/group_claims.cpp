@@ -286,6 +286,53 @@ ClaimResult check_composition(const CheckContext& ctx) {
     q.verdict = resolution <= 1e-9 ? Verdict::Holds : Verdict::Inconclusive;
     r.checks.push_back(q);
   }
+  // Eq. 16, the integrated regularizer whose prox eq. 22 splits (on one group: alpha = lambda mu,
+  // beta = lambda (1 - mu) sqrt(|g|)): theory::tl1::integrated_regularizer against its definition
+  // written out in 50 digits (rho_a from eq. 12 and the row norms, groups = rows, |g| = W.cols()),
+  // independent of theory::tl1_penalty and of Eigen's norm. All terms are >= 0, so the double sum of
+  // m n + m terms errs by <= (m n + 8) eps relative; tolerance 2 (m n + 8) eps R (a constant wrong by
+  // 1e-3 relative, or mu and 1 - mu swapped, fails it).
+  {
+    using tl1num::mp;
+    double worst = 0;
+    std::string at;
+    constexpr int NR = 64;
+    for (int i = 0; i < NR; ++i) {
+      sim::Stream s(ctx.seed, sim::stream_id("tl1.eq22.composition/eq16"), static_cast<std::uint64_t>(i));
+      const int m = 1 + static_cast<int>(s.below(5)), n = 1 + static_cast<int>(s.below(6));
+      Eigen::MatrixXd W(m, n);
+      for (Eigen::Index j = 0; j < W.size(); ++j) W.data()[j] = i % 4 == 0 && j % 3 == 0 ? 0.0 : s.normal();
+      const double lambda = 0.01 + 2.0 * s.uniform(), mu = i % 8 == 1 ? 0.0 : i % 8 == 2 ? 1.0 : s.uniform();
+      const double a = std::pow(10.0, -2.0 + 4.0 * s.uniform());
+      mp tl1 = 0, group = 0;
+      for (int k = 0; k < m; ++k) {
+        mp sq = 0;
+        for (int j = 0; j < n; ++j) {
+          const mp w = W(k, j);
+          tl1 += (mp(a) + 1) * abs(w) / (mp(a) + abs(w));
+          sq += w * w;
+        }
+        group += sqrt(sq);
+      }
+      const mp ref = mp(lambda) * (mp(mu) * tl1 + (1 - mp(mu)) * sqrt(mp(n)) * group);
+      const double got = theory::tl1::integrated_regularizer(W, lambda, mu, a);
+      const double refd = static_cast<double>(ref);
+      const double q = static_cast<double>(abs(mp(got) - ref)) / (2.0 * (m * n + 8) * eps * refd + 1e-300);
+      if (q > worst || at.empty())
+        worst = std::max(worst, q), at = fmt::format("{}x{} W, lambda={:.17g} mu={:.17g} a={:.17g}: got {:.17g}, 50-digit {:.17g}",
+                                                     m, n, lambda, mu, a, got, refd);
+    }
+    CheckRecord c;
+    c.name = "eq. 16: integrated regularizer vs its definition in 50 digits, error / (2 (m n + 8) eps R)";
+    c.method = "exact";
+    c.max_error = worst;
+    c.tolerance = 1.0;
+    c.n = NR;
+    c.verdict = worst <= 1.0 ? Verdict::Holds : Verdict::Fails;
+    c.detail = "worst: " + at;
+    if (c.verdict == Verdict::Fails && r.counterexample.empty()) r.counterexample = at;
+    r.checks.push_back(c);
+  }
   r.extra["compositions"] = report;
   r.theory_text = "exact prox of the sum only for L1 soft-threshold then group prox";
   summarize(r);
