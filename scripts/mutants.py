@@ -272,7 +272,9 @@ MUTANTS = [
       "if (std::abs(r.statistic) > q_alpha) {",
       "if (r.statistic > q_alpha) {",
       "one-sided", "two-sided test written one-sided (only estimates above theory rejected)",
-      "half of the wrong formulas invisible; the power self-test (shift up) then never FAILS", "mc",
+      "half of the wrong formulas invisible; the power self-test (theory + delta) then never FAILS, but a "
+      "missed power self-test marks only its record, not the claim: survived on 2026-12-05 (needs the "
+      "engine to count power self-test misses, or a self-test shifted both ways)", "mc",
       statistical=True),
     M("sim-power-quantile", "sim/mean_test.cpp",
       "student_t_quantile(opt.power, dof), opt);",
@@ -363,7 +365,10 @@ def main():
     ap.add_argument("--list", action="store_true", help="print the mutants and exit")
     ap.add_argument("--check", action="store_true", help="verify that every snippet occurs exactly once (no build)")
     ap.add_argument("--out", metavar="FILE", help="write the kill table as markdown to FILE")
-    ap.add_argument("--work", metavar="DIR", default="/tmp/regcheck-mutants", help="scratch copy (default %(default)s)")
+    # Default inside the repository (ignored by git as build*/): the same relative layout as build/,
+    # so ccache (base_dir) serves the objects the ordinary build already compiled.
+    ap.add_argument("--work", metavar="DIR", default=str(ROOT / "build-mutants"),
+                    help="scratch copy (default: build-mutants/ in the repository, ignored by git)")
     ap.add_argument("--calibrate", type=int, default=20, metavar="N", help="runs for verify --calibrate (default 20)")
     ap.add_argument("--timeout", type=int, default=1800, help="seconds per verify run (default 1800)")
     a = ap.parse_args()
