@@ -359,6 +359,11 @@ def verify_mismatch(out_text):
     return re.search(r"\(expected [A-Z]+\)", out_text) is not None
 
 
+def mismatched_claims(out_text):
+    """IDs of the claims whose verdict differs from the registry's expectation (first column)."""
+    return [ln.split()[0] for ln in out_text.splitlines() if re.search(r"\(expected [A-Z]+\)", ln) and ln.split()]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these mutants")
@@ -454,7 +459,9 @@ def main():
                 out.unlink(missing_ok=True)
                 rc, _ = run([bin_, "verify", "--threads", "2"], work, out, timeout=a.timeout, env=env)
                 if rc or verify_mismatch(out.read_text()):
-                    result = "killed by verify" + (" (timeout)" if rc == 124 else "")
+                    ids = mismatched_claims(out.read_text())
+                    result = "killed by verify" + (" (timeout)" if rc == 124 else "") + \
+                        (f" ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})" if ids else f" (exit {rc})")
                 elif m["statistical"] and has_calibrate:
                     cmd = [bin_, "verify", "--threads", "2", "--calibrate", str(a.calibrate)]
                     for c in m["claims"]:
