@@ -134,8 +134,8 @@ std::vector<CheckRecord> mc_large_d(const CheckContext& ctx, const std::string& 
   spec.stream = claim_id + "/rqmc-cv";
   spec.dim = k;
   // Measured detectable/|RHS| (seeds 20261123, 1, 2, 3; R = 64): default 2^14 points 2.5e-5 .. 1.25e-4
-  // (plain Monte Carlo with the control variate needed 4e5 samples for 1.06e-3); high: 1.2e-5 and 1.7e-5 at
-  // 2^17 (seed 20261123), so 2^16 (expected <= ~3.5e-5).
+  // (plain Monte Carlo with the control variate needed 4e5 samples for 1.06e-3); high 2^16 (seed 20261123):
+  // 1.9e-5 (printed) and 3.0e-5 (corrected).
   spec.ro = rqmc_size(ctx, 14, 16);
   spec.names = {fmt::format("monte-carlo d={}, m={}, n_in={}, p={}", d, m, n_in, p)};
   spec.theory = {theory};
