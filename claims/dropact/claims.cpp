@@ -51,7 +51,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::eq4_train_activation});
   reg.add({.id = "dropact.eq5.test-activation",
            .source = "dropact",
-           .method = "exact + monte-carlo",
+           .method = "exact + monte-carlo (stratified masks)",
            .statement = "E_P[(I - P + P f)(x)] = ((1-p) I + p f)(x); for ReLU this is leaky ReLU with negative slope 1 - p "
                         "(eq. 5).",
            .expected = Verdict::Holds,
@@ -60,7 +60,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::eq5_test_activation});
   reg.add({.id = "dropact.prop5_1.penalty",
            .source = "dropact",
-           .method = "exact (all 2^d masks, d <= 12) + monte-carlo (d = 64)",
+           .method = "exact (all 2^d masks, d <= 12) + monte-carlo (d = 64, control variate on the masks)",
            .statement = "E_P ||W2 (I - P + P r)(W1 x) - y||^2 = ||W2 r_p(W1 x) - y||^2 + ((1-p)/p) ||W2 W1 x - W2 r_p(W1 x)||^2 "
                         "(Property 5.1, eq. 10).",
            .expected = Verdict::Fails,
@@ -72,7 +72,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::prop5_1_penalty});
   reg.add({.id = "dropact.prop5_1.penalty.corrected",
            .source = "dropact",
-           .method = "exact (all 2^d masks, d <= 12) + monte-carlo (d = 64)",
+           .method = "exact (all 2^d masks, d <= 12) + monte-carlo (d = 64, control variate on the masks)",
            .statement = "(derived here) E_P ||W2 (I - P + P r)(W1 x) - y||^2 = ||W2 r_p(v) - y||^2 + ((1-p)/p) sum_j "
                         "||W2[:,j]||^2 (v_j - r_p(v_j))^2, v = W1 x (the appendix with its trace step mended).",
            .expected = Verdict::Holds,
@@ -81,7 +81,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::prop5_1_penalty_corrected});
   reg.add({.id = "dropact.prop5_2.mean",
            .source = "dropact",
-           .method = "closed form + monte-carlo",
+           .method = "closed form + randomized quasi-monte-carlo (scrambled Sobol' inputs, masks integrated given x)",
            .statement = "x[i] ~ N(0,1) iid: E X_train = E X_test = p sum_i w_i / sqrt(2 pi) (eqs. 13-14).",
            .expected = Verdict::Holds,
            .finding = "",
@@ -89,7 +89,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::prop5_2_mean});
   reg.add({.id = "dropact.prop5_2.shift-ratio",
            .source = "dropact",
-           .method = "monte-carlo over a grid of p and random w; 50-digit reference values",
+           .method = "randomized quasi-monte-carlo over a grid of p and random w (scrambled Sobol' inputs, masks integrated given x); 50-digit reference values",
            .statement = "Var(X_test)/Var(X_train) = ((1/2 - 1/(2 pi)) p^2 - p + 1) / (1 - p/2 - p^2/(2 pi)) (eq. 15), "
                         "independent of w.",
            .expected = Verdict::Holds,
@@ -114,7 +114,7 @@ void register_dropact(Registry& reg, EvalRegistry& eval) {
            .check = dc::prop5_2_range});
   reg.add({.id = "dropact.sec5_2.vs-dropout",
            .source = "dropact",
-           .method = "closed form + monte-carlo",
+           .method = "closed form + randomized quasi-monte-carlo (scrambled Sobol' inputs, masks integrated given x)",
            .statement = "(comparator, ref. [12]) Dropout with retain prob p after a ReLU, x ~ N(0,1): shift ratio "
                         "v / ((c^2 + v)/p - c^2), c = 1/sqrt(2 pi), v = 1/2 - 1/(2 pi); side by side with eq. (15).",
            .expected = Verdict::Holds,

@@ -26,6 +26,33 @@ struct RatioEstimate {
   std::uint64_t n = 0;
 };
 
+// Conditional Monte Carlo given the inputs x (the masks integrated exactly from the layer's
+// DEFINITION, used by the checks of claims/dropact/variance_claims.cpp): a Bernoulli(p) mask takes
+// the layer's output at mask 0 (o0) with probability 1 - p and at mask 1 (o1) with probability p,
+// and the masks are independent of each other and of x, so given x
+//   E_P[X_train | x]   = sum_j w_j ((1 - p) o0_j + p o1_j)        (linearity of the weighted sum)
+//   Var_P(X_train | x) = sum_j w_j^2 p (1 - p) (o1_j - o0_j)^2     (independent two-point variables)
+// Drop-Activation, eq. (13): o0 = x, o1 = r(x); X_test by eq. (14). Inverted dropout after a ReLU
+// (comparator): o0 = 0, o1 = r(x) / p; X_test = sum_j w_j r(x_j). Nothing here uses the closed
+// forms under test (E X = p sum w / sqrt(2 pi), eq. (15), the dropout ratio): they all rest on
+// E r(x) and E r(x)^2 for x ~ N(0, 1), which stay sampled (x by RQMC).
+struct Conditional {
+  double mean_train = 0, var_train = 0, test = 0;
+};
+inline Conditional conditional_given_x(Method method, const double* w, const double* x, int d, double p) {
+  Conditional c;
+  for (int j = 0; j < d; ++j) {
+    const double r = x[j] > 0.0 ? x[j] : 0.0;
+    const double o0 = method == Method::DropActivation ? x[j] : 0.0;
+    const double o1 = method == Method::DropActivation ? r : r / p;
+    const double diff = o1 - o0;
+    c.mean_train += w[j] * ((1.0 - p) * o0 + p * o1);
+    c.var_train += w[j] * w[j] * (p * (1.0 - p)) * (diff * diff);
+    c.test += w[j] * (method == Method::DropActivation ? (1.0 - p) * x[j] + p * r : r);  // eq. (14) / dropout test
+  }
+  return c;
+}
+
 inline RatioEstimate ratio_from(const sim::MultiWelford<4>& acc) {
   using V = Eigen::Matrix<double, 4, 1>;
   const V m = acc.mean();
