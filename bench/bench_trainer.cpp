@@ -15,6 +15,7 @@
 
 #include <benchmark/benchmark.h>
 #include <omp.h>
+#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -95,6 +96,14 @@ void run(benchmark::State& state, std::unique_ptr<Sequential<float>> m, Eigen::I
   state.counters["threads"] = bench_threads();
 }
 
+// CPU seconds of the process (all threads, user + system): on a machine shared with other jobs
+// the wall clock also counts time the threads waited for a core, CPU time does not.
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
 // --profile: the per-layer table of one workload over `steps` steps (after 5 warm-up steps).
 void profile(const char* name, std::unique_ptr<Sequential<float>> m, Eigen::Index batch, bool classify, float x_scale, long steps) {
   Workload w(std::move(m), batch, classify, x_scale);
@@ -105,13 +114,15 @@ void profile(const char* name, std::unique_ptr<Sequential<float>> m, Eigen::Inde
   train::StepOverhead o;
   std::vector<double> param_seconds(w.m->params().size(), 0.0);
   const auto t0 = ProfileClock::now();
+  const double c0 = cpu_seconds();
   for (long i = 0; i < steps; ++i) benchmark::DoNotOptimize(w.train_step(&o, &param_seconds));
-  const double seconds = seconds_since(t0);
+  const double seconds = seconds_since(t0), cpu = cpu_seconds() - c0;
   std::size_t k = 0;  // parameters are listed layer by layer (Sequential::params)
   for (std::size_t i = 0; i < w.m->size(); ++i)
     for (std::size_t j = 0; j < w.m->layer(i).params().size(); ++j) p.update[i] += param_seconds[k++];
   const double samples = static_cast<double>(batch) * static_cast<double>(steps);
-  std::printf("%s (batch %ld, %d threads): %.0f samples/s\n%s", name, static_cast<long>(batch), bench_threads(), samples / seconds,
+  std::printf("%s (batch %ld, %d threads): %.0f samples/s, %.3f CPU ms/step\n%s", name, static_cast<long>(batch), bench_threads(),
+              samples / seconds, 1e3 * cpu / static_cast<double>(steps),
               train::profile_table(train::profile_json(*w.m, p, o, steps, samples, seconds)).c_str());
 }
 
