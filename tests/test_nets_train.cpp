@@ -199,7 +199,9 @@ TEST(NetsTrain, ProfileChangesNoResult) {
     EXPECT_NEAR(parts, prof.at("step_s").get<double>(), 1e-9 * prof.at("step_s").get<double>());
     // Only parameter-holding layers spend time in the optimizer update.
     for (std::size_t i = 0; i < profiled.model().size(); ++i)
-      if (profiled.model().layer(i).params().empty()) EXPECT_EQ(prof.at("layers")[i].at("update_s").get<double>(), 0.0) << i;
+      if (profiled.model().layer(i).params().empty()) {
+        EXPECT_EQ(prof.at("layers")[i].at("update_s").get<double>(), 0.0) << i;
+      }
     EXPECT_NE(profile_table(prof).find("forward"), std::string::npos);
   }
 }
@@ -414,8 +416,9 @@ TEST(NetsTrainCli, ProfilePrintsTheTableAndWritesTheSection) {
   fs::remove(out);
   const CliRun r = cli("--config " + cfg.string() + " --epochs 2 --profile --json " + out.string());
   ASSERT_EQ(r.code, 0) << r.err;
-  // Per epoch: the title, the header, 3 layers (dense, relu, dense) and 6 rows for the rest.
-  EXPECT_EQ(lines(r.out), 3 + 3 + 2 * (2 + 3 + 6)) << r.out;
+  // Header, 2 epoch lines, final, history path; per epoch: the table's title, its column header,
+  // 3 layers (dense, relu, dense) and 6 rows for the rest of the step.
+  EXPECT_EQ(lines(r.out), 5 + 2 * (2 + 3 + 6)) << r.out;
   EXPECT_NE(r.out.find("0 dense"), std::string::npos) << r.out;
   const json h = json::parse(slurp(out));
   for (const json& e : h.at("epochs")) EXPECT_EQ(e.at("profile").at("layers").size(), 3u);
