@@ -34,6 +34,7 @@ struct TrainOptions {
   std::optional<int> epochs;
   std::string json;
   bool quiet = false;
+  bool profile = false;
 };
 
 std::string acc(double a) { return std::isfinite(a) ? fmt::format("{:.4f}", a) : std::string("-"); }
@@ -82,6 +83,7 @@ int run_train(const TrainOptions& o) {
   if (!o.json.empty()) check_writable("--json", o.json);
 
   nets::train::Trainer t(std::move(cfg));  // loads the data: data errors are config errors too
+  if (o.profile) t.set_profile(true);
   const auto& c = t.config();
   fmt::print("regcheck train: {} ({} train / {} test examples), {} epochs, batch {}, seed {}, threads {}\n", o.config,
              t.data().train.size(), t.data().test.size(), c.epochs, c.batch_size, c.seed, t.threads());
@@ -116,6 +118,7 @@ int run_train(const TrainOptions& o) {
                m.epoch, c.epochs, m.lr, m.train_loss, acc(m.train_accuracy), m.test_loss, acc(m.test_accuracy), m.sparsity,
                m.samples_per_s, m.seconds, format_duration(eta));
     std::fflush(stdout);
+    if (o.profile) fmt::print("{}", nets::train::profile_table(m.profile));
     if (!o.json.empty() && !stream_output) write_atomically(o.json, nets::train::history_json(t).dump(2) + "\n");
   };
   t.run(on_epoch, progress);
@@ -144,6 +147,9 @@ Runner add_train_command(CLI::App& app) {
   allowed(cmd->add_option("--json", o->json, "Write the per-epoch metrics history as JSON (atomically, after every epoch)"),
           "a file path that is not one of the inputs");
   cmd->add_flag("--quiet", o->quiet, "No progress line on the terminal");
+  cmd->add_flag("--profile", o->profile,
+                "Time every layer's forward, backward and optimizer update; print a table per epoch and add a \"profile\" "
+                "section to each epoch of the --json history (results are unchanged)");
   return [o]() {
     reexec_with_passive_wait();
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");

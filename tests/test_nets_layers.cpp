@@ -113,6 +113,39 @@ TEST(NetsLayers, BatchNormRunningStatsLikePytorch) {
   EXPECT_EQ(bn.running_mean(), rm);
 }
 
+// Spatial size 4x5 = 20: the statistics' 8-lane sums run two full blocks and a tail of 4. In float,
+// against the mean and biased variance computed here in double from the same float inputs: the
+// layer accumulates in double too, so the only float rounding is the final cast (running mean
+// and var, xhat): 4 float eps relative covers it with room.
+TEST(NetsLayers, BatchNormLaneSumsMatchDoubleStatistics) {
+  Sequential<float> m(Shape{2, 4, 5});
+  m.emplace<BatchNorm<float>>();
+  m.build(0);
+  const Act<float> x = (1.5f + 2.0f * randn<float>(5, 40, 9).array()).matrix();
+  const Act<float> y = m.forward(x, {.train = true});
+  auto& bn = static_cast<BatchNorm<float>&>(m.layer(0));
+  const double eps = std::numeric_limits<float>::epsilon();
+  for (int c = 0; c < 2; ++c) {
+    double s = 0, ss = 0;
+    for (int n = 0; n < 5; ++n)
+      for (int q = 0; q < 20; ++q) s += x(n, 20 * c + q);
+    const double mean = s / 100.0;
+    for (int n = 0; n < 5; ++n)
+      for (int q = 0; q < 20; ++q) ss += (x(n, 20 * c + q) - mean) * (x(n, 20 * c + q) - mean);
+    const double var = ss / 100.0;
+    EXPECT_NEAR(bn.running_mean()(c), 0.1 * mean, 4 * eps * std::abs(0.1 * mean));
+    EXPECT_NEAR(bn.running_var()(c), 0.9 + 0.1 * var * 100.0 / 99.0, 4 * eps * (0.9 + 0.1 * var * 100.0 / 99.0));
+    const double h = (x(4, 20 * c + 19) - mean) / std::sqrt(var + 1e-5);  // the last tail element
+    EXPECT_NEAR(y(4, 20 * c + 19), h, 8 * eps * (1 + std::abs(h)));
+  }
+  // Backward: dbeta = sum dy (dy = 1: exactly 100 per channel), dgamma = sum xhat (0 up to rounding).
+  m.zero_grad();
+  m.backward(Act<float>::Ones(5, 40), true);
+  EXPECT_EQ(bn.beta().grad(0, 0), 100.0f);
+  EXPECT_EQ(bn.beta().grad(1, 0), 100.0f);
+  EXPECT_NEAR(bn.gamma().grad(0, 0), 0.0, 100 * 8 * eps);
+}
+
 TEST(NetsLayers, DropoutMaskIsInvertedAndKeyedBySeedStep) {
   Sequential<float> m(Shape{1000});
   m.emplace<Dropout<float>>(0.25);

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <filesystem>
 #include <fstream>
@@ -157,6 +158,51 @@ TEST(NetsTrain, SameSeedSameHistoryFor1And2Threads) {
     Trainer tc(parse_config(c));
     tc.run_epoch();
     EXPECT_NE(to_json(tc.history()[0], false).dump(), to_json(ta.history()[0], false).dump());
+  }
+}
+
+// --profile only reads the clock: the weights (every parameter, bit for bit) and the metrics are
+// those of the same run without it; the conv config covers conv, batch norm, masks, pooling, dense
+// and a regularizer, and Adam is checked on the MLP.
+TEST(NetsTrain, ProfileChangesNoResult) {
+  json adam = separable_config();
+  adam["optimizer"] = {{"type", "adam"}, {"lr", 0.01}};
+  adam["epochs"] = 2;
+  for (const json& cfg : {conv_config(), adam}) {
+    Trainer plain(parse_config(cfg)), profiled(parse_config(cfg));
+    profiled.set_profile(true);
+    plain.run();
+    profiled.run();
+    EXPECT_EQ(history_json(plain, false).at("epochs").dump(), history_json(profiled, false).at("epochs").dump());
+    const auto pa = plain.model().params(), pb = profiled.model().params();
+    ASSERT_EQ(pa.size(), pb.size());
+    for (std::size_t i = 0; i < pa.size(); ++i) {
+      ASSERT_EQ(pa[i]->value.size(), pb[i]->value.size()) << pa[i]->name;
+      EXPECT_EQ(std::memcmp(pa[i]->value.data(), pb[i]->value.data(), sizeof(float) * static_cast<std::size_t>(pa[i]->value.size())), 0)
+          << pa[i]->name;
+    }
+    // The profile is there (with timing only) and accounts for every top-level layer.
+    EXPECT_FALSE(history_json(plain).at("epochs")[0].contains("profile"));
+    const json prof = history_json(profiled).at("epochs")[0].at("profile");
+    EXPECT_FALSE(history_json(profiled, false).at("epochs")[0].contains("profile"));
+    EXPECT_EQ(prof.at("layers").size(), profiled.model().size());
+    EXPECT_EQ(prof.at("steps").get<long>(), profiled.history()[0].steps);
+    double parts = prof.at("data_s").get<double>() + prof.at("zero_grad_s").get<double>() + prof.at("loss_s").get<double>() +
+                   prof.at("grad_stats_s").get<double>() + prof.at("regularize_s").get<double>() + prof.at("unaccounted_s").get<double>();
+    for (const json& l : prof.at("layers")) {
+      for (const char* k : {"forward_s", "backward_s", "update_s"}) EXPECT_GE(l.at(k).get<double>(), 0.0) << k;
+      parts += l.at("forward_s").get<double>() + l.at("backward_s").get<double>() + l.at("update_s").get<double>();
+      EXPECT_EQ(l.contains("forward_gflops"), l.at("kind") == "dense" || l.at("kind") == "conv2d");
+    }
+    // The parts add up to the step time by construction (unaccounted = the rest): 1e-9 relative
+    // covers the rounding of ~30 additions of doubles.
+    EXPECT_NEAR(parts, prof.at("step_s").get<double>(), 1e-9 * prof.at("step_s").get<double>());
+    // Only parameter-holding layers spend time in the optimizer update.
+    for (std::size_t i = 0; i < profiled.model().size(); ++i)
+      if (profiled.model().layer(i).params().empty()) {
+        EXPECT_EQ(prof.at("layers")[i].at("update_s").get<double>(), 0.0) << i;
+      }
+    EXPECT_NE(profile_table(prof).find("forward"), std::string::npos);
   }
 }
 
@@ -362,6 +408,20 @@ TEST(NetsTrainCli, TrainWritesHistoryAndHonoursOverrides) {
     x.erase("samples_per_s");
   }
   EXPECT_EQ(history_json(t, false).at("epochs").dump(), from_cli.dump());
+}
+
+TEST(NetsTrainCli, ProfilePrintsTheTableAndWritesTheSection) {
+  const fs::path cfg = write("prof.json", separable_config().dump());
+  const fs::path out = scratch() / "prof-hist.json";
+  fs::remove(out);
+  const CliRun r = cli("--config " + cfg.string() + " --epochs 2 --profile --json " + out.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  // Header, 2 epoch lines, final, history path; per epoch: the table's title, its column header,
+  // 3 layers (dense, relu, dense) and 6 rows for the rest of the step.
+  EXPECT_EQ(lines(r.out), 5 + 2 * (2 + 3 + 6)) << r.out;
+  EXPECT_NE(r.out.find("0 dense"), std::string::npos) << r.out;
+  const json h = json::parse(slurp(out));
+  for (const json& e : h.at("epochs")) EXPECT_EQ(e.at("profile").at("layers").size(), 3u);
 }
 
 // A FIFO as --json gets the whole history once, at the end: rewriting it every epoch would block

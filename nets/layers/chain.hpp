@@ -3,6 +3,7 @@
 // Owns the per-layer output and gradient buffers (reused across steps: no per-step allocation
 // once the batch size is fixed). The input of forward must stay alive until backward.
 #include "nets/layers/layer.hpp"
+#include "nets/profile.hpp"
 
 #include <utility>
 
@@ -33,7 +34,7 @@ class Chain {
     input_ = &x;
     const Act<T>* in = &x;
     for (std::size_t i = 0; i < layers_.size(); ++i) {
-      layers_[i]->forward(*in, out_[i], ctx);
+      timed(prof_ ? &prof_->forward[i] : nullptr, [&] { layers_[i]->forward(*in, out_[i], ctx); });
       in = &out_[i];
     }
     return *in;
@@ -44,7 +45,7 @@ class Chain {
     for (std::size_t k = layers_.size(); k-- > 0;) {
       const Act<T>& in = k == 0 ? *input_ : out_[k - 1];
       const bool want = k > 0 || need_dx;
-      layers_[k]->backward(in, out_[k], *d, grad_[k], want);
+      timed(prof_ ? &prof_->backward[k] : nullptr, [&] { layers_[k]->backward(in, out_[k], *d, grad_[k], want); });
       if (want) d = &grad_[k];
     }
     return *d;
@@ -56,11 +57,17 @@ class Chain {
     return ps;
   }
   const Act<T>& output(std::size_t i) const { return out_.at(i); }
+  // Times every layer's forward and backward into p (resized to the layer count); null: off.
+  void set_profile(Profile* p) {
+    prof_ = p;
+    if (p) p->resize(layers_.size());
+  }
 
  private:
   std::vector<LayerPtr<T>> layers_;
   std::vector<Act<T>> out_, grad_;
   const Act<T>* input_ = nullptr;
+  Profile* prof_ = nullptr;
 };
 
 }  // namespace regcheck::nets

@@ -10,8 +10,14 @@
 //   db[o] = sum_n sum_q dy_n[o, q]
 //   dcols_n = W^T dy_n, then dx_n = col2im(dcols_n): each column entry is added back to the
 //   input pixel it was copied from (the adjoint of the im2col gather is a scatter-add).
-// Threads: examples are processed in fixed chunks of 8; each chunk sums its examples' dW in
-// order and the chunk partials are added in chunk order, so the sum never depends on threads.
+// Batched GEMMs: examples are processed in fixed chunks of B = 8. A chunk's cols are laid side by
+// side, cols_B (CinKK, B*Ho*Wo) = [cols_n0 ... cols_n7], so forward is ONE product
+// W cols_B (Cout x CinKK)(CinKK x B*Ho*Wo) per chunk and backward two: dW_chunk = dY_B cols_B^T
+// (a k = B*Ho*Wo reduction) and dcols_B = W^T dY_B. Per example the products had N = Ho*Wo = 49
+// columns on the last convnet layer (7x7), far too few for the GEMM kernel to reach its rate
+// (issue 13 profile); B = 8 gives 392.
+// Threads: the chunks are fixed by the batch size alone; each chunk's dW is one product and the
+// chunk partials are added in chunk order, so the sum never depends on the thread count.
 // cols are recomputed in backward rather than stored (storing them for a batch would cost
 // N * CinKK * Ho*Wo floats; recomputing is a cheap gather next to the GEMM).
 #include "nets/init.hpp"
@@ -35,9 +41,11 @@ struct ConvGeometry {
   Eigen::Index hw_out() const { return static_cast<Eigen::Index>(ho) * wo; }
 };
 
+// cols: row r of the example's (CinKK, Ho*Wo) block starts at cols + r * ld (ld >= Ho*Wo: the
+// example's block inside a chunk's side-by-side cols_B, see above).
 template <class T>
-void im2col(const T* x, const ConvGeometry& g, T* cols) {
-  const Eigen::Index q = g.hw_out();
+void im2col(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
+  const Eigen::Index q = ld;
   for (int c = 0; c < g.cin; ++c)
     for (int i = 0; i < g.kh; ++i)
       for (int j = 0; j < g.kw; ++j) {
@@ -59,8 +67,8 @@ void im2col(const T* x, const ConvGeometry& g, T* cols) {
 }
 
 template <class T>
-void col2im_add(const T* cols, const ConvGeometry& g, T* dx) {
-  const Eigen::Index q = g.hw_out();
+void col2im_add(const T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld) {
+  const Eigen::Index q = ld;
   for (int c = 0; c < g.cin; ++c)
     for (int i = 0; i < g.kh; ++i)
       for (int j = 0; j < g.kw; ++j) {
@@ -118,12 +126,18 @@ class Conv2d final : public Layer<T> {
     const Eigen::Index N = x.rows(), Q = g_.hw_out();
     y.resize(N, static_cast<Eigen::Index>(g_.cout) * Q);
     ensure_buffers();
-    for_each_index(N, [&](Eigen::Index n) {
-      RowMat& cols = cols_[omp_get_thread_num()];
-      im2col(x.row(n).data(), g_, cols.data());
-      Map yn(y.row(n).data(), g_.cout, Q);
-      yn.noalias() = W_.value * cols;
-      if (o_.bias) yn.colwise() += b_.value.col(0);
+    const Split chunks(N, kChunk);
+    for_each_index(chunks.pieces, [&](Eigen::Index k) {
+      const int t = omp_get_thread_num();
+      const Eigen::Index n0 = chunks.begin(k), nb = chunks.size(k), ld = nb * Q;
+      Map cols(cols_[t].data(), g_.ckk(), ld), yb(ybuf_[t].data(), g_.cout, ld);
+      for (Eigen::Index b = 0; b < nb; ++b) im2col(x.row(n0 + b).data(), g_, cols.data() + b * Q, ld);
+      yb.noalias() = W_.value * cols;
+      for (Eigen::Index b = 0; b < nb; ++b) {
+        Map yn(y.row(n0 + b).data(), g_.cout, Q);
+        yn = yb.middleCols(b * Q, Q);
+        if (o_.bias) yn.colwise() += b_.value.col(0);
+      }
     });
   }
 
@@ -138,21 +152,17 @@ class Conv2d final : public Layer<T> {
     if (need_dx) dx.setZero(N, this->in_.size());
     for_each_index(chunks.pieces, [&](Eigen::Index k) {
       const int t = omp_get_thread_num();
-      RowMat& cols = cols_[t];
-      RowMat& dcols = dcols_[t];
-      Mat<T>& dW = dW_part_[k];
-      Vec<T>& db = db_part_[k];
-      dW.setZero(g_.cout, g_.ckk());
-      db.setZero(g_.cout);
-      for (Eigen::Index n = chunks.begin(k); n < chunks.begin(k + 1); ++n) {
-        CMap dyn(dy.row(n).data(), g_.cout, Q);
-        im2col(x.row(n).data(), g_, cols.data());
-        dW.noalias() += dyn * cols.transpose();
-        db += dyn.rowwise().sum();
-        if (need_dx) {
-          dcols.noalias() = W_.value.transpose() * dyn;
-          col2im_add(dcols.data(), g_, dx.row(n).data());
-        }
+      const Eigen::Index n0 = chunks.begin(k), nb = chunks.size(k), ld = nb * Q;
+      Map cols(cols_[t].data(), g_.ckk(), ld), dcols(dcols_[t].data(), g_.ckk(), ld), dyb(ybuf_[t].data(), g_.cout, ld);
+      for (Eigen::Index b = 0; b < nb; ++b) {
+        im2col(x.row(n0 + b).data(), g_, cols.data() + b * Q, ld);
+        dyb.middleCols(b * Q, Q) = CMap(dy.row(n0 + b).data(), g_.cout, Q);
+      }
+      dW_part_[k].noalias() = dyb * cols.transpose();
+      db_part_[k] = dyb.rowwise().sum();
+      if (need_dx) {
+        dcols.noalias() = W_.value.transpose() * dyb;
+        for (Eigen::Index b = 0; b < nb; ++b) col2im_add(dcols.data() + b * Q, g_, dx.row(n0 + b).data(), ld);
       }
     });
     for (Eigen::Index k = 0; k < chunks.pieces; ++k) {
@@ -181,16 +191,18 @@ class Conv2d final : public Layer<T> {
     if (cols_.size() < threads) {
       cols_.resize(threads);
       dcols_.resize(threads);
+      ybuf_.resize(threads);
     }
-    for (std::size_t t = 0; t < cols_.size(); ++t) {
-      cols_[t].resize(g_.ckk(), g_.hw_out());
-      dcols_[t].resize(g_.ckk(), g_.hw_out());
+    for (std::size_t t = 0; t < cols_.size(); ++t) {  // no-ops after the first step (same sizes)
+      cols_[t].resize(g_.ckk(), kChunk * g_.hw_out());
+      dcols_[t].resize(g_.ckk(), kChunk * g_.hw_out());
+      ybuf_[t].resize(g_.cout, kChunk * g_.hw_out());
     }
   }
   Conv2dOptions o_;
   ConvGeometry g_{};
   Param<T> W_, b_;
-  std::vector<RowMat> cols_, dcols_;  // per-thread scratch (contents never affect results)
+  std::vector<RowMat> cols_, dcols_, ybuf_;  // per-thread scratch, room for a chunk (contents never affect results)
   std::vector<Mat<T>> dW_part_;       // per-chunk partial gradients (fixed reduction order)
   std::vector<Vec<T>> db_part_;
 };

@@ -75,6 +75,9 @@ class Sequential {
   }
   // Output of top-level layer i from the last forward pass.
   const Act<T>& output(std::size_t i) const { return chain_.output(i); }
+  // Per-layer forward / backward wall-clock times of the top-level layers into p (see
+  // nets/profile.hpp); nullptr turns it off. Results are the same either way.
+  void set_profile(Profile* p) { chain_.set_profile(p); }
   Shape input_shape() const { return input_; }
   Shape output_shape() const { return output_; }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "nets/optim/check.hpp"
+#include "nets/profile.hpp"
 #include "nets/param.hpp"
 
 namespace regcheck::nets::optim {
@@ -37,7 +38,8 @@ class Adam {
     v_.resize(params_.size());
   }
 
-  void step() {
+  // param_seconds (optional, size = number of parameters): adds each parameter's update time.
+  void step(std::vector<double>* param_seconds = nullptr) {
     ++t_;
     const double bc1 = 1.0 - std::pow(opt_.beta1, static_cast<double>(t_));
     const double bc2 = 1.0 - std::pow(opt_.beta2, static_cast<double>(t_));
@@ -47,6 +49,7 @@ class Adam {
     const T one_b1 = static_cast<T>(1.0 - opt_.beta1), one_b2 = static_cast<T>(1.0 - opt_.beta2);
     const T eps = static_cast<T>(opt_.eps);
     for (std::size_t i = 0; i < params_.size(); ++i) {
+      const auto t0 = ProfileClock::now();
       Param<T>& p = *params_[i];
       check_grad_shape(p, "Adam::step");
       Mat<T> g = p.grad;
@@ -60,6 +63,7 @@ class Adam {
       v_[i] = b2 * v_[i] + one_b2 * g.cwiseProduct(g);
       const Mat<T> denom = ((v_[i].array().sqrt() / bc2_sqrt) + eps).matrix();
       p.value.array() -= step_size * (m_[i].array() / denom.array());
+      if (param_seconds) (*param_seconds)[i] += seconds_since(t0);
     }
   }
 

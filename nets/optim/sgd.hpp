@@ -15,6 +15,7 @@
 
 #include "nets/param.hpp"
 #include "nets/optim/check.hpp"
+#include "nets/profile.hpp"
 
 namespace regcheck::nets::optim {
 
@@ -47,8 +48,10 @@ class Sgd {
   // (5 float streams per weight; the x sin x net has ~1e6 weights and 20 samples per step), so
   // PyTorch's formula above is evaluated per element in registers; large tensors are split
   // across OpenMP threads (elementwise: the result does not depend on the thread count).
-  void step() {
+  // param_seconds (optional, size = number of parameters): adds each parameter's update time.
+  void step(std::vector<double>* param_seconds = nullptr) {
     for (std::size_t i = 0; i < params_.size(); ++i) {
+      const auto t0 = ProfileClock::now();
       Param<T>& p = *params_[i];
       check_grad_shape(p, "Sgd::step");
       const bool first = buf_[i].size() == 0;
@@ -73,6 +76,7 @@ class Sgd {
         b[k] = buf;
         w[k] -= lr * (nesterov ? d_p + m * buf : buf);
       }
+      if (param_seconds) (*param_seconds)[i] += seconds_since(t0);
     }
   }
 

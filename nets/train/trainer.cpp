@@ -9,6 +9,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -39,6 +40,63 @@ void gather(const Dataset& ds, const std::vector<Eigen::Index>& idx, std::size_t
 }
 
 }  // namespace
+
+nlohmann::json profile_json(Sequential<float>& model, const Profile& p, const StepOverhead& o, long steps, double samples,
+                            double seconds) {
+  nlohmann::json layers = nlohmann::json::array();
+  double in_layers = 0;
+  for (std::size_t i = 0; i < model.size(); ++i) {
+    Layer<float>& l = model.layer(i);
+    const double f = p.forward[i], b = p.backward[i], u = p.update[i];
+    in_layers += f + b + u;
+    nlohmann::json r = {{"position", i}, {"layer", l.index()}, {"kind", l.kind()}, {"forward_s", f}, {"backward_s", b},
+                        {"update_s", u}};
+    // GEMM rate of the matrix-product layers: forward 2 M K N per example (LayerCost::flops),
+    // backward the dW product plus, except for the first layer (no dL/dx needed), the dx product.
+    if (l.kind() == "dense" || l.kind() == "conv2d") {
+      const double fl = l.cost().flops * samples;
+      r["forward_gflops"] = f > 0 ? fl / f * 1e-9 : 0.0;
+      r["backward_gflops"] = b > 0 ? (i == 0 ? 1.0 : 2.0) * fl / b * 1e-9 : 0.0;
+    }
+    layers.push_back(r);
+  }
+  const double other = o.data + o.zero_grad + o.loss + o.grad_stats + o.regularize;
+  return {{"steps", steps},
+          {"samples", samples},
+          {"step_s", seconds},
+          {"layers", layers},
+          {"data_s", o.data},
+          {"zero_grad_s", o.zero_grad},
+          {"loss_s", o.loss},
+          {"grad_stats_s", o.grad_stats},
+          {"regularize_s", o.regularize},
+          {"unaccounted_s", seconds - in_layers - other}};
+}
+
+// regcheck train --profile: the epoch's per-layer table (EpochMetrics::profile): milliseconds per step of each
+// top-level layer's forward, backward and optimizer update, its share of the step, and for the
+// matrix-product layers the GFLOP/s reached (compare with the machine's sgemm peak,
+// bench/vs-pytorch --gemm); then the step's other parts.
+std::string profile_table(const nlohmann::json& p) {
+  std::string out;
+  const double steps = std::max(1.0, p["steps"].get<double>()), total = p["step_s"].get<double>();
+  auto ms = [&](const nlohmann::json& v) { return 1e3 * v.get<double>() / steps; };
+  auto pct = [&](double s) { return total > 0 ? 100.0 * s / total : 0.0; };
+  out += fmt::format("  profile (ms per step, {} steps, {:.3f} ms/step)\n", p["steps"].get<long>(), 1e3 * total / steps);
+  out += fmt::format("  {:>3} {:<12} {:>9} {:>9} {:>9} {:>6} {:>9} {:>9}\n", "#", "layer", "forward", "backward", "update", "%", "fwd GF/s",
+             "bwd GF/s");
+  for (const auto& l : p["layers"]) {
+    const double s = l["forward_s"].get<double>() + l["backward_s"].get<double>() + l["update_s"].get<double>();
+    const std::string gf = l.contains("forward_gflops") ? fmt::format("{:9.1f}", l["forward_gflops"].get<double>()) : fmt::format("{:>9}", "-");
+    const std::string gb = l.contains("backward_gflops") ? fmt::format("{:9.1f}", l["backward_gflops"].get<double>()) : fmt::format("{:>9}", "-");
+    out += fmt::format("  {:>3} {:<12} {:9.3f} {:9.3f} {:9.3f} {:6.1f} {} {}\n", l["layer"].get<int>(), l["kind"].get<std::string>(),
+               ms(l["forward_s"]), ms(l["backward_s"]), ms(l["update_s"]), pct(s), gf, gb);
+  }
+  for (const char* k : {"data_s", "zero_grad_s", "loss_s", "grad_stats_s", "regularize_s", "unaccounted_s"})
+    out += fmt::format("  {:>3} {:<12} {:9.3f} {:>9} {:>9} {:6.1f}\n", "", std::string(k).substr(0, std::string(k).size() - 2), ms(p[k]), "",
+               "", pct(p[k].get<double>()));
+  return out;
+}
 
 nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   nlohmann::json j;
@@ -90,6 +148,7 @@ nlohmann::json to_json(const EpochMetrics& m, bool include_timing) {
   if (include_timing) {
     j["seconds"] = m.seconds;
     j["samples_per_s"] = m.samples_per_s;
+    if (!m.profile.is_null()) j["profile"] = m.profile;
   }
   return j;
 }
@@ -205,9 +264,17 @@ void Trainer::set_lr(double lr) {
   if (sgd_) sgd_->set_lr(lr);
   else adam_->set_lr(lr);
 }
-void Trainer::optimizer_step() {
-  if (sgd_) sgd_->step();
-  else adam_->step();
+void Trainer::optimizer_step(std::vector<double>* param_seconds) {
+  if (sgd_) sgd_->step(param_seconds);
+  else adam_->step(param_seconds);
+}
+
+void Trainer::set_profile(bool on) {
+  profiling_ = on;
+  model_->set_profile(on ? &prof_ : nullptr);
+  param_layer_.clear();
+  for (std::size_t i = 0; i < model_->size(); ++i)  // Sequential::params() lists them in this order
+    for (std::size_t k = 0; k < model_->layer(i).params().size(); ++k) param_layer_.push_back(i);
 }
 
 // Loss of the batch output z and dz = dL/dz; hits += correctly classified examples.
@@ -444,23 +511,31 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   std::vector<double> grad_sum;
   std::vector<LayerGradStat> grad_names;
   double loss_sum = 0, hits = 0, seen = 0, pi_sum = 0, pi_n = 0, grad_all_sum = 0;
+  // --profile: the step's parts outside the layers (seconds; pointers null when not profiling).
+  double t_data = 0, t_zero = 0, t_loss = 0, t_stats = 0, t_reg = 0;
+  std::vector<double> param_seconds(profiling_ ? params_.size() : 0, 0.0);
+  if (profiling_) prof_.clear();
+  auto slot = [&](double& s) { return profiling_ ? &s : nullptr; };
   const auto t0 = std::chrono::steady_clock::now();
   for (std::size_t bi = 0; bi < batches.size(); ++bi) {
     const auto& idx = batches[bi];
     const Eigen::Index n = static_cast<Eigen::Index>(idx.size());
-    gather(tr, idx, 0, idx.size(), xb_, yb_, lb_);
-    model_->zero_grad();
+    timed(slot(t_data), [&] { gather(tr, idx, 0, idx.size(), xb_, yb_, lb_); });
+    timed(slot(t_zero), [&] { model_->zero_grad(); });
     const Act<float>& z = model_->forward(xb_, {.train = true, .seed = cfg_.seed, .step = step_});
-    loss_sum += loss_and_grad(z, n, hits) * static_cast<double>(n);
+    timed(slot(t_loss), [&] { loss_sum += loss_and_grad(z, n, hits) * static_cast<double>(n); });
     seen += static_cast<double>(n);
     model_->backward(dz_);
 
-    const auto g = mean_abs_grad(params_);
-    if (grad_sum.empty()) grad_sum.assign(g.size(), 0.0), grad_names = g;
-    for (std::size_t k = 0; k < g.size(); ++k) grad_sum[k] += g[k].mean_abs_grad;
-    grad_all_sum += mean_abs_grad_all(params_);
+    timed(slot(t_stats), [&] {
+      const auto g = mean_abs_grad(params_);
+      if (grad_sum.empty()) grad_sum.assign(g.size(), 0.0), grad_names = g;
+      for (std::size_t k = 0; k < g.size(); ++k) grad_sum[k] += g[k].mean_abs_grad;
+      grad_all_sum += mean_abs_grad_all(params_);
+    });
 
     bool on = true;
+    const auto t_reg0 = std::chrono::steady_clock::now();
     if (!regs_.empty()) {
       theory::gcsr::Coherence pi;
       if (want_pi) {
@@ -474,9 +549,12 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
       if (on)
         for (const Reg& r : regs_) r.reg.add_gradient(r.params, r.reg.lambda());
     }
-    optimizer_step();
-    if (on)
-      for (const Reg& r : regs_) r.reg.prox(r.params, m.lr, r.reg.lambda());
+    if (profiling_) t_reg += seconds_since(t_reg0);
+    optimizer_step(profiling_ ? &param_seconds : nullptr);
+    timed(slot(t_reg), [&] {
+      if (on)
+        for (const Reg& r : regs_) r.reg.prox(r.params, m.lr, r.reg.lambda());
+    });
     m.regularized_steps += (on && !regs_.empty());
     ++m.steps;
     ++step_;
@@ -490,6 +568,10 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
   m.samples_per_s = m.seconds > 0 ? seen / m.seconds : 0.0;
   m.train_loss = loss_sum / seen;
   m.train_accuracy = loss_ == LossKind::CrossEntropy ? hits / seen : NAN;
+  if (profiling_) {
+    for (std::size_t i = 0; i < param_seconds.size(); ++i) prof_.update[param_layer_[i]] += param_seconds[i];
+    m.profile = profile_json(*model_, prof_, {t_data, t_zero, t_loss, t_stats, t_reg}, m.steps, seen, m.seconds);
+  }
   for (std::size_t k = 0; k < grad_names.size(); ++k)
     m.mean_abs_grad.push_back({grad_names[k].layer, grad_names[k].name, grad_sum[k] / static_cast<double>(m.steps)});
   if (!grad_names.empty()) m.mean_abs_grad_all = grad_all_sum / static_cast<double>(m.steps);

@@ -14,6 +14,7 @@
 #include "nets/model/metrics.hpp"
 #include "nets/optim/adam.hpp"
 #include "nets/optim/sgd.hpp"
+#include "nets/profile.hpp"
 #include "nets/regularize/gcsr.hpp"
 #include "nets/regularize/regularizer.hpp"
 #include "nets/train/build.hpp"
@@ -63,6 +64,11 @@ struct EpochMetrics {
   // fit_probe.curve (K > 0, last epoch only; null otherwise): {"x": {"0": x_0, ...}, "output": {"0":
   // f_net(x_0), ...}, "target": {"0": f(x_0), ...}} at the K evenly spaced points of FitProbeSpec::curve.
   nlohmann::json fit_curve;
+  // profile (Trainer::set_profile(true) only; null otherwise): wall-clock seconds of the epoch's
+  // training steps per top-level layer (forward, backward, optimizer update of its parameters)
+  // and for the rest of the step; see profile_json in trainer.cpp for the fields. Timing, so it
+  // is left out with include_timing = false.
+  nlohmann::json profile;
 };
 
 // The metrics as JSON (NaN -> null). include_timing = false leaves out seconds and samples/s,
@@ -103,6 +109,8 @@ class Trainer {
   bool finished() const { return epochs_done() >= cfg_.epochs; }
   LossKind loss_kind() const { return loss_; }
   int threads() const { return threads_; }
+  // Per-layer timing of the following epochs into EpochMetrics::profile. Changes no result.
+  void set_profile(bool on);
 
  private:
   struct Reg {
@@ -111,7 +119,7 @@ class Trainer {
     std::vector<Param<float>*> params;  // the weights it applies to (and their layers' biases are never included)
   };
   void set_lr(double lr);
-  void optimizer_step();
+  void optimizer_step(std::vector<double>* param_seconds = nullptr);
   void probe_variance(EpochMetrics& m);
   void probe_dropout_inference(EpochMetrics& m);
   void probe_predictions(EpochMetrics& m);
@@ -134,7 +142,23 @@ class Trainer {
   // Reused batch buffers (no allocation per step once the batch size is fixed).
   Act<float> xb_, yb_, dz_;
   std::vector<int> lb_;
+  bool profiling_ = false;
+  Profile prof_;
+  std::vector<std::size_t> param_layer_;  // top-level layer position of params_[i]
 };
+
+// The parts of a training step outside the layers and the optimizer (seconds over an epoch).
+struct StepOverhead {
+  double data = 0, zero_grad = 0, loss = 0, grad_stats = 0, regularize = 0;
+};
+// EpochMetrics::profile: {"steps", "samples", "step_s" (the epoch's training time), "layers": [{
+// "position", "layer", "kind", "forward_s", "backward_s", "update_s" and for dense / conv2d
+// "forward_gflops", "backward_gflops"}], "data_s", "zero_grad_s", "loss_s", "grad_stats_s",
+// "regularize_s", "unaccounted_s" (step_s minus all of the above: progress callback, loop)}.
+nlohmann::json profile_json(Sequential<float>& model, const Profile& p, const StepOverhead& o, long steps, double samples,
+                            double seconds);
+// A profile as a text table (regcheck train --profile, bench_trainer --profile).
+std::string profile_table(const nlohmann::json& profile);
 
 // The whole history document written by `regcheck train --json` (also used by the tests).
 nlohmann::json history_json(const Trainer& t, bool include_timing = true);
