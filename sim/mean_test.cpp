@@ -66,6 +66,8 @@ MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory
                       double q_power, const MeanTestOptions& opt) {
   if (!(opt.alpha > 0 && opt.alpha < 1))
     throw std::invalid_argument("MeanTestOptions.alpha must be in (0, 1), got " + fmt::format("{}", opt.alpha));
+  if (!(opt.power > 0 && opt.power < 1))
+    throw std::invalid_argument("MeanTestOptions.power must be in (0, 1), got " + fmt::format("{}", opt.power));
   MeanTestResult r;
   r.theory = theory;
   r.estimate = estimate;
@@ -74,6 +76,7 @@ MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory
   r.critical = q_alpha;
   r.ci = {estimate - q_alpha * se, estimate + q_alpha * se};
   r.detectable_deviation = (q_alpha + q_power) * se;
+  r.resolution = opt.resolution;
   if (!std::isfinite(estimate) || !std::isfinite(se)) {
     r.verdict = Verdict::Inconclusive;  // a numerical failure is a status, not a crash
     return r;

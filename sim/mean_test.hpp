@@ -1,6 +1,6 @@
 #pragma once
-// Hypothesis test of a Monte Carlo mean against a theory value, with its confidence interval,
-// detectable deviation and optional group-sequential stopping.
+// Hypothesis test of a Monte Carlo mean against a theory value, with its confidence interval and
+// detectable deviation.
 //
 // Test: two-sided Student-t, H0: E[stat] = theory, at level alpha. The t reference is justified
 // by the central limit theorem for statistics with finite variance; every check samples at least
@@ -53,6 +53,7 @@ struct MeanTestResult {
   double statistic = 0;             // (estimate - theory) / se
   double critical = 0;              // reject when |statistic| > critical
   double detectable_deviation = 0;  // at the requested power
+  double resolution = 0;            // the options' resolution (HOLDS needs detectable <= it)
   std::uint64_t n = 0;
   Verdict verdict = Verdict::Inconclusive;
 };
@@ -62,28 +63,5 @@ MeanTestResult test_mean(const Welford& w, double theory, const MeanTestOptions&
 // Same for an estimate with a known standard error (e.g. by the delta method), normal reference.
 MeanTestResult test_estimate(double estimate, double se, std::uint64_t n, double theory,
                              const MeanTestOptions& opt);
-
-// Group-sequential version: up to `looks` analyses at n_max * k / looks samples, each at level
-// alpha / looks (Bonferroni over looks, so the overall false-FAIL rate stays <= alpha). Stops at
-// the first rejection (FAILS); otherwise decides at n_max. Sample indices are consumed in order,
-// so the result is still a pure function of the seed.
-template <class Sampler>
-MeanTestResult sequential_mean_test(std::string_view stream_name, std::uint64_t n_max, int looks,
-                                    double theory, const MeanTestOptions& opt, const McOptions& mc,
-                                    Sampler&& sample) {
-  MeanTestOptions per_look = opt;
-  per_look.alpha = opt.alpha / looks;
-  Welford acc;
-  std::uint64_t done = 0;
-  MeanTestResult r;
-  for (int k = 1; k <= looks; ++k) {
-    const std::uint64_t target = n_max * static_cast<std::uint64_t>(k) / static_cast<std::uint64_t>(looks);
-    acc.merge(run_samples<Welford>(stream_id(stream_name), done, target - done, mc, sample));
-    done = target;
-    r = test_mean(acc, theory, per_look);
-    if (r.verdict == Verdict::Fails) return r;
-  }
-  return r;
-}
 
 }  // namespace regcheck::sim

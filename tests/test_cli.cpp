@@ -73,6 +73,15 @@ TEST(CliVerify, ListsClaimsAndRunsOne) {
   for (const char* k : {"seed", "alpha", "alpha_per_test", "versions", "claims", "summary"}) EXPECT_TRUE(doc.contains(k)) << k;
   EXPECT_EQ(doc.at("claims").size(), 1u);
   EXPECT_EQ(doc.at("claims")[0].at("verdict"), "HOLDS");
+  EXPECT_EQ(doc.at("power"), "default");
+  EXPECT_EQ(doc.at("target_relative_resolution"), 1e-3);
+  // --power high: the target of the run is 1e-4 (the level is in the header and the JSON).
+  const CliRun h = run("verify --power high --claim dropact.prop5_2.value-095 --json " + out.string());
+  ASSERT_EQ(h.code, 0) << h.out << h.err;
+  EXPECT_NE(h.out.find("power high"), std::string::npos) << h.out;
+  const auto dh = nlohmann::json::parse(slurp(out));
+  EXPECT_EQ(dh.at("power"), "high");
+  EXPECT_EQ(dh.at("target_relative_resolution"), 1e-4);
 }
 
 // The main job: all claims, their verdicts as the registry expects (exit 0), and the JSON
@@ -90,6 +99,25 @@ TEST(CliVerify, FullRunMatchesExpectationsAndIsThreadInvariant) {
   for (std::size_t i = 0; i < ea.size(); ++i) EXPECT_EQ(ea[i], eb[i]) << "entry " << i;
   for (std::size_t i = 0; i < ja.at("claims").size(); ++i)
     EXPECT_EQ(ja["claims"][i].at("verdict"), jb["claims"][i].at("verdict")) << ja["claims"][i].at("id");
+  // Bonferroni: the divisor is the number of Monte Carlo tests the run actually performed
+  // (counted here from the records, independently of the registry's declarations), and
+  // alpha_per_test is alpha / that count.
+  int performed = 0;
+  for (const auto& c : ja.at("claims"))
+    for (const auto& ch : c.at("checks"))
+      if (ch.at("method") == "monte-carlo") {
+        ++performed;
+        EXPECT_TRUE(ch.contains("relative_detectable")) << c.at("id") << " " << ch.at("name");
+        EXPECT_EQ(ch.at("alpha").get<double>(), ja.at("alpha_per_test").get<double>()) << ch.at("name");
+      }
+  EXPECT_EQ(ja.at("mc_tests_total").get<int>(), performed);
+  EXPECT_EQ(ja.at("alpha_per_test").get<double>(), 1e-6 / performed);
+  // The worst detectable deviation and the engine self-check are reported, and passed.
+  EXPECT_TRUE(ja.at("worst_detectable").contains("claim"));
+  EXPECT_NE(r2.out.find("worst detectable deviation: "), std::string::npos);
+  EXPECT_NE(r2.out.find("engine self-check: "), std::string::npos) << r2.out;
+  EXPECT_EQ(ja.at("engine_self_check").at("passed"), true);
+  EXPECT_GT(ja.at("engine_self_check").at("power_self_tests").get<int>(), 0);
 }
 
 // The inputs that used to print wrong values with exit 0. Expected values are the
@@ -284,6 +312,11 @@ INSTANTIATE_TEST_SUITE_P(
                       BadInput{"verify --bogus --json @OUT", "--bogus"},
                       BadInput{"verify --threads 0 --json @OUT", "--threads"},
                       BadInput{"verify --alpha 2 --json @OUT", "--alpha"},
+                      BadInput{"verify --power max --json @OUT", "--power: 'max' is not allowed (allowed: default, high)"},
+                      BadInput{"verify --calibrate 1 --json @OUT", "--calibrate: value 1 is out of range (allowed: 2..10000)"},
+                      BadInput{"verify --calibrate 5 --calibrate-alpha 0.9 --json @OUT", "--calibrate-alpha"},
+                      BadInput{"verify --calibrate 5 --calibrate-power 1 --json @OUT", "--calibrate-power"},
+                      BadInput{"verify --calibrate 5 --calibrate-inject 20 --json @OUT", "--calibrate-inject"},
                       BadInput{"verify --alpha nan --json @OUT", "--alpha"},
                       BadInput{"verify --seed -3 --json @OUT", "--seed"},
                       BadInput{"verify --source nope --json @OUT", "--source: 'nope' is not allowed (allowed: dropact, gcsr, tl1, dlbook)"},

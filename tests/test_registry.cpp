@@ -208,6 +208,77 @@ TEST(Registry, AnEscapedExceptionBecomesAnErrorVerdict) {
   EXPECT_EQ(r.checks.at(0).detail, "boom");
 }
 
+// The Bonferroni divisor is the sum of the declared mc_tests: a claim performing a different
+// number of Monte Carlo tests, or one at another alpha, must be reported ERROR, with both numbers.
+TEST(Registry, MonteCarloCountAndAlphaMustMatchTheDeclaration) {
+  CheckContext ctx;
+  ctx.alpha_per_test = 1e-8;
+  auto two_tests = [](double alpha) {
+    return [alpha](const CheckContext&) {
+      ClaimResult r;
+      for (const char* n : {"a", "b"}) {
+        CheckRecord c = record(n, "monte-carlo", Verdict::Holds);
+        c.alpha = alpha;
+        r.checks.push_back(c);
+      }
+      r.checks.push_back(record("a power self-test", "power-self-test", Verdict::Holds));  // not counted
+      summarize(r);
+      return r;
+    };
+  };
+  Registry reg;
+  reg.add(claim("gcsr.ok", "gcsr", two_tests(1e-8), 2));
+  reg.add(claim("gcsr.undercounted", "gcsr", two_tests(1e-8), 1));
+  reg.add(claim("gcsr.wrong-alpha", "gcsr", two_tests(2e-8), 2));
+  EXPECT_EQ(reg.run(*reg.find("gcsr.ok"), ctx).verdict, Verdict::Holds);
+  const ClaimResult under = reg.run(*reg.find("gcsr.undercounted"), ctx);
+  EXPECT_EQ(under.verdict, Verdict::Error);
+  EXPECT_NE(under.checks.back().detail.find("performed 2 Monte Carlo tests but declares Claim::mc_tests = 1"), std::string::npos)
+      << under.checks.back().detail;
+  const ClaimResult alpha = reg.run(*reg.find("gcsr.wrong-alpha"), ctx);
+  EXPECT_EQ(alpha.verdict, Verdict::Error);
+  EXPECT_NE(alpha.checks.back().detail.find("'a' at alpha 2e-08"), std::string::npos) << alpha.checks.back().detail;
+}
+
+// mc_n: the power level picks the size; the calibration's sample fraction scales it with a floor
+// of 2000 samples, never above the unscaled size.
+TEST(CheckContextTest, McNFollowsPowerAndSampleFraction) {
+  CheckContext ctx;
+  EXPECT_EQ(ctx.mc_n(100'000, 1'000'000), 100'000u);
+  ctx.power = CheckContext::Power::High;
+  EXPECT_EQ(ctx.mc_n(100'000, 1'000'000), 1'000'000u);
+  EXPECT_EQ(ctx.target_relative_resolution(), 1e-4);
+  ctx.sample_fraction = 0.01;
+  EXPECT_EQ(ctx.mc_n(100'000, 1'000'000), 10'000u);
+  EXPECT_EQ(ctx.mc_n(100'000, 100'000), 2'000u);  // floor
+  EXPECT_EQ(ctx.mc_n(1'000, 1'000), 1'000u);      // never above the unscaled size
+}
+
+// relative_detectable: detectable / |theory|, or the absolute value (marked) at theory 0, scored
+// against the relative target or the record's stated resolution.
+TEST(CheckContextTest, RelativeDetectableAndWorst) {
+  CheckRecord a = record("a", "monte-carlo", Verdict::Holds);
+  a.theory = -4.0;
+  a.detectable_deviation = 0.002;
+  CheckRecord z = record("z", "monte-carlo", Verdict::Holds);
+  z.theory = 0.0;
+  z.detectable_deviation = 3e-5;
+  z.resolution = 1e-4;
+  const auto da = relative_detectable(a, 1e-3), dz = relative_detectable(z, 1e-3);
+  ASSERT_TRUE(da && dz);
+  EXPECT_EQ(da->value, 0.0005);
+  EXPECT_FALSE(da->absolute);
+  EXPECT_EQ(dz->value, 3e-5);
+  EXPECT_TRUE(dz->absolute);
+  EXPECT_EQ(dz->target, 1e-4);
+  ClaimResult r;
+  r.checks = {a, z};
+  const auto w = worst_detectable(r, 1e-3);
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->check, "a");  // 0.5 of its target vs 0.3
+  EXPECT_FALSE(relative_detectable(record("e", "exact", Verdict::Holds), 1e-3));
+}
+
 // ---- errors that must be raised ----
 TEST(RegistryErrors, BadClaimsAreRejected) {
   Registry reg;
@@ -222,4 +293,9 @@ TEST(RegistryErrors, BadClaimsAreRejected) {
   EvalFunction unnamed;
   unnamed.eval = [](const EvalArgs&) { return nlohmann::json(0); };
   EXPECT_THROW(ev.add(unnamed), std::invalid_argument);
+  CheckContext ctx;
+  ctx.sample_fraction = 0;
+  EXPECT_THROW(ctx.mc_n(10, 10), std::invalid_argument);
+  ctx.sample_fraction = 1.5;
+  EXPECT_THROW(ctx.mc_n(10, 10), std::invalid_argument);
 }

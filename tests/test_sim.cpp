@@ -1,6 +1,7 @@
 // Tests of the Monte Carlo engine and statistics (sim/): streams, Welford, the parallel engine's
 // thread invariance, and the error rates of the mean test (false-FAIL rate and power), each
 // checked by a binomial count with a stated false-failure probability.
+#include "sim/calibration.hpp"
 #include "sim/mean_test.hpp"
 #include "sim/monte_carlo.hpp"
 #include "sim/rng.hpp"
@@ -216,15 +217,93 @@ TEST(MeanTest, DetectsTheReportedDeviationWithPower099) {
   EXPECT_LE(missed, binomial_upper(trials, 0.015, 1e-7));
 }
 
-TEST(MeanTest, SequentialStopsEarlyOnFailAndKeepsLevel) {
-  McOptions opt{1, 2, 4096};
-  auto f = [](Stream& s, std::uint64_t) { return s.normal(); };
-  const MeanTestResult far = sequential_mean_test("seq", 1'000'000, 10, 0.5, {1e-8}, opt, f);
-  EXPECT_EQ(far.verdict, Verdict::Fails);
-  EXPECT_EQ(far.n, 100'000u);  // decided at the first look
-  const MeanTestResult null = sequential_mean_test("seq", 1'000'000, 10, 0.0, {1e-8}, opt, f);
-  EXPECT_EQ(null.verdict, Verdict::Holds);
-  EXPECT_EQ(null.n, 1'000'000u);
+// ---- the variants a mutant would swap (fixed values from an independent source) ----
+// References: 50-digit mpmath 1.2.1 (Student t: root of 1 - I_{nu/(nu+t^2)}(nu/2, 1/2)/2 = p;
+// normal: sqrt(2) erfinv(2p - 1)), printed to 20 digits; they agree with textbook t tables
+// (t_{0.975,4} = 2.776, t_{0.975,9} = 2.262, t_{0.975,19} = 2.093). Tolerance 64 ulp of the
+// value: Boost's t inverse stops its incomplete-beta iteration at a few ulp.
+TEST(MeanTestVariants, StudentTNotNormalAtSmallN) {
+  EXPECT_NEAR(student_t_upper_quantile(0.025, 4), 2.7764451051977943578, 64 * eps * 2.8);
+  EXPECT_NEAR(student_t_upper_quantile(0.025, 9), 2.2621571627982055426, 64 * eps * 2.3);
+  EXPECT_NEAR(student_t_upper_quantile(0.025, 19), 2.0930240544083097692, 64 * eps * 2.1);
+  EXPECT_NEAR(student_t_upper_quantile(0.005, 4), 4.6040948713499932254, 64 * eps * 4.6);
+  // n = 5 values 1..5: mean 3, s^2 = 10/4, se = sqrt(1/2). The test's critical value and CI are
+  // Student t with n - 1 = 4 dof (normal would be 1.95996, dof n would be 2.5706).
+  Welford w;
+  for (int i = 1; i <= 5; ++i) w.add(i);
+  const MeanTestResult r = test_mean(w, 3.0, {0.05, 0.99});
+  EXPECT_NEAR(r.critical, 2.7764451051977943578, 64 * eps * 2.8);
+  const Interval ci = t_interval(w, 0.05);
+  EXPECT_NEAR(ci.hi - 3.0, 1.9632431614775576977, 64 * eps * 2);  // t_{0.975,4} sqrt(1/2)
+  EXPECT_NEAR(3.0 - ci.lo, 1.9632431614775576977, 64 * eps * 2);
+  // Detectable deviation (t_{0.975,4} + t_{0.99,4}) se = 4.6127350682668694270.
+  EXPECT_NEAR(r.detectable_deviation, 4.612735068266869427, 64 * eps * 4.7);
+  // Normal reference (test_estimate): (z_{0.975} + z_{0.99}) se with se = 1.
+  EXPECT_NEAR(test_estimate(0.0, 1.0, 1'000'000, 0.0, {0.05, 0.99}).detectable_deviation, 4.2863118585808953364,
+              8 * eps * 4.3);
+}
+
+// A statistic 2.2 standard errors from theory: two-sided p = erfc(2.2/sqrt 2) = 0.027806895...
+// It must FAIL at alpha 0.05 and HOLD at alpha 0.025 (a one-sided test, p = 0.0139, would fail at
+// 0.025 too), and HOLD at 0.0278 but FAIL at 0.0279 (the boundary is the two-sided p).
+TEST(MeanTestVariants, TwoSidedNotOneSided) {
+  const auto verdict = [](double alpha) { return test_estimate(2.2, 1.0, 1'000'000, 0.0, {alpha}).verdict; };
+  EXPECT_EQ(verdict(0.05), Verdict::Fails);
+  EXPECT_EQ(verdict(0.025), Verdict::Holds);
+  EXPECT_EQ(verdict(0.0278), Verdict::Holds);
+  EXPECT_EQ(verdict(0.0279), Verdict::Fails);
+}
+
+// Welford's variance has the n - 1 denominator: {2, 4, 4, 4, 5, 5, 7, 9} has mean 5 and sum of
+// squared deviations 32, so s^2 = 32/7 (32/8 = 4 would be the population variance) and the
+// standard error sqrt(32/7/8) = sqrt(4/7) = 0.75592894601845445443. Exact data: 4 ulp.
+TEST(MeanTestVariants, WelfordUsesNMinusOne) {
+  Welford w;
+  for (double x : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0}) w.add(x);
+  EXPECT_EQ(w.mean(), 5.0);
+  EXPECT_NEAR(w.variance(), 32.0 / 7.0, 4 * eps * 4.6);
+  EXPECT_NEAR(w.standard_error(), 0.75592894601845445443, 4 * eps);
+}
+
+// ---- binomial statistics of the checker (sim/calibration.hpp) ----
+// Limits from exact rational sums (Python fractions): for Binomial(k, 0.01), P(X > c) <= 1e-6
+// first at c = 7 for k = 54 (P(X > 6) = 1.17e-6), c = 8 for k = 100 (P(X > 7) = 8.2e-6),
+// c = 19 for k = 500 (P(X > 18) = 1.16e-6).
+TEST(Calibration, BinomialUpperLimitExact) {
+  EXPECT_EQ(binomial_upper_limit(54, 0.01, 1e-6), 7u);
+  EXPECT_EQ(binomial_upper_limit(100, 0.01, 1e-6), 8u);
+  EXPECT_EQ(binomial_upper_limit(500, 0.01, 1e-6), 19u);
+  EXPECT_EQ(binomial_upper_limit(0, 0.01, 1e-6), 0u);
+}
+
+// Clopper-Pearson bounds are beta quantiles: lo = B^{-1}(a/2; x, n-x+1), hi = B^{-1}(1-a/2; x+1,
+// n-x). References from SciPy 1.10 beta.ppf (double; agrees with published tables, e.g. 5/10 at
+// 95%: [0.1871, 0.8129]); 0 events: hi = 1 - (a/2)^(1/n). Tolerance 1e-12 relative: both sides
+// invert the incomplete beta iteratively.
+TEST(Calibration, ClopperPearsonKnownValues) {
+  const RateInterval a = clopper_pearson(5, 10, 0.05);
+  EXPECT_NEAR(a.lo, 0.18708602844739855, 1e-12);
+  EXPECT_NEAR(a.hi, 0.8129139715526015, 1e-12);
+  const RateInterval b = clopper_pearson(0, 10, 0.05);
+  EXPECT_EQ(b.lo, 0.0);
+  EXPECT_NEAR(b.hi, 1 - std::pow(0.025, 0.1), 1e-12);
+  const RateInterval c = clopper_pearson(60, 800, 1e-3);
+  EXPECT_NEAR(c.lo, 0.04781170952858876, 1e-12);
+  EXPECT_NEAR(c.hi, 0.11039226466318347, 1e-12);
+}
+
+// Sizes to catch a 2x error at level 1e-3 with power 0.99. An independent SciPy/NumPy
+// implementation (exact binomial sum over the outcomes whose Clopper-Pearson interval, from
+// beta.ppf, excludes p0; same search grid: step max(1, n/64), kept up to 2n in steps n/32) gives
+// n = 853 for 0.05 vs 0.10 and n = 387 for 0.10 vs 0.20; the probability at 800 is 0.98299 (too
+// few) and at 400 for the 0.10 case 0.99121.
+TEST(Calibration, TrialsToCatchADoubledRate) {
+  EXPECT_NEAR(prob_excludes(800, 0.10, 0.05, 1e-3), 0.9829929840300681, 1e-9);
+  EXPECT_NEAR(prob_excludes(400, 0.20, 0.10, 1e-3), 0.9912108549953391, 1e-9);
+  const std::uint64_t na = trials_to_detect(0.05, 2, 1e-3, 0.99), np = trials_to_detect(0.10, 2, 1e-3, 0.99);
+  EXPECT_EQ(na, 853u);
+  EXPECT_EQ(np, 387u);
+  EXPECT_GE(prob_excludes(na, 0.10, 0.05, 1e-3), 0.99);
 }
 
 TEST(MeanTest, ResolutionMakesUnderpoweredChecksInconclusive) {
@@ -253,4 +332,12 @@ TEST(SimErrors, BadArgumentsThrow) {
   EXPECT_THROW(test_mean(two, 0, {1.5}), std::invalid_argument);
   EXPECT_THROW(run_mean("x", 10, McOptions{1, 0, 4096}, [](Stream& s, std::uint64_t) { return 0.0; }), std::invalid_argument);
   EXPECT_THROW(parse_verdict("MAYBE"), std::invalid_argument);
+  EXPECT_THROW(test_mean(two, 0, {0.05, 1.0}), std::invalid_argument);  // power must be in (0, 1)
+  EXPECT_THROW(binomial_upper_limit(10, 1.5, 1e-6), std::invalid_argument);
+  EXPECT_THROW(binomial_upper_limit(10, 0.01, 0.0), std::invalid_argument);
+  EXPECT_THROW(clopper_pearson(11, 10, 0.05), std::invalid_argument);
+  EXPECT_THROW(clopper_pearson(0, 0, 0.05), std::invalid_argument);
+  EXPECT_THROW(clopper_pearson(1, 10, 1.0), std::invalid_argument);
+  EXPECT_THROW(trials_to_detect(0.6, 2, 1e-3, 0.99), std::invalid_argument);  // 2 x 0.6 > 1
+  EXPECT_THROW(trials_to_detect(0.05, 1, 1e-3, 0.99), std::invalid_argument);
 }

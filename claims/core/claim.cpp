@@ -2,10 +2,22 @@
 
 #include "claims/core/mc_check.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace regcheck::claims {
+
+std::uint64_t CheckContext::mc_n(std::uint64_t n_default, std::uint64_t n_high) const {
+  const std::uint64_t n = power == Power::High ? n_high : n_default;
+  if (!(sample_fraction > 0 && sample_fraction <= 1))
+    throw std::invalid_argument(fmt::format("CheckContext.sample_fraction must be in (0, 1], got {}", sample_fraction));
+  if (sample_fraction == 1) return n;
+  const auto scaled = static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * sample_fraction));
+  return std::min(n, std::max(scaled, kMinCalibrationSamples));
+}
 
 CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha) {
   CheckRecord c;
@@ -17,6 +29,7 @@ CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, d
   c.ci_hi = r.ci.hi;
   c.detectable_deviation = r.detectable_deviation;
   c.alpha = alpha;
+  if (std::isfinite(r.resolution)) c.resolution = r.resolution;
   c.n = r.n;
   c.verdict = r.verdict;
   return c;
@@ -79,6 +92,31 @@ void put(nlohmann::json& j, const char* key, const std::optional<T>& v) {
 }
 }  // namespace
 
+std::optional<RelativeDetectable> relative_detectable(const CheckRecord& c, double target_relative) {
+  if (!c.detectable_deviation) return std::nullopt;
+  RelativeDetectable d;
+  if (c.theory && std::isfinite(*c.theory) && *c.theory != 0) {
+    d.value = *c.detectable_deviation / std::abs(*c.theory);
+    d.target = target_relative;
+  } else {
+    d.value = *c.detectable_deviation;
+    d.absolute = true;
+    d.target = c.resolution.value_or(INFINITY);
+  }
+  return d;
+}
+
+std::optional<WorstDetectable> worst_detectable(const ClaimResult& r, double target_relative) {
+  std::optional<WorstDetectable> w;
+  for (const CheckRecord& c : r.checks) {
+    if (c.method != "monte-carlo") continue;
+    const auto d = relative_detectable(c, target_relative);
+    // NaN scores (an undefined detectable deviation) rank as worst: they cannot meet any target.
+    if (d && (!w || !(d->score() <= w->d.score()))) w = WorstDetectable{*d, c.name};
+  }
+  return w;
+}
+
 nlohmann::json to_json(const CheckRecord& c) {
   nlohmann::json j;
   j["name"] = c.name;
@@ -90,6 +128,14 @@ nlohmann::json to_json(const CheckRecord& c) {
   put(j, "max_error", c.max_error);
   put(j, "tolerance", c.tolerance);
   put(j, "detectable_deviation", c.detectable_deviation);
+  if (c.method == "monte-carlo" || c.method == "power-self-test") {
+    // relative_detectable: detectable / |theory|; at theory 0 the absolute value, marked.
+    if (const auto d = relative_detectable(c, INFINITY)) {
+      put(j, "relative_detectable", std::optional<double>(d->value));
+      if (d->absolute) j["detectable_absolute"] = true;
+    }
+  }
+  put(j, "resolution", c.resolution);
   put(j, "alpha", c.alpha);
   put(j, "n", c.n);
   j["verdict"] = sim::to_string(c.verdict);

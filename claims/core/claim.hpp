@@ -38,14 +38,25 @@ struct CheckContext {
   double target_relative_resolution() const { return power == Power::High ? 1e-4 : 1e-3; }
   // Sample size of a Monte Carlo sub-check at this run's power level: n_default for the default
   // run, n_high for --power high.
-  std::uint64_t mc_n(std::uint64_t n_default, std::uint64_t n_high) const {
-    return power == Power::High ? n_high : n_default;
-  }
+  // Scaled by sample_fraction (below).
+  std::uint64_t mc_n(std::uint64_t n_default, std::uint64_t n_high) const;
+
+  // Power at which detectable deviations are computed and the power self-tests run (0.99; the
+  // calibration of `verify --calibrate` lowers it to measure the self-tests' detection rate).
+  double power_level = 0.99;
+  // `verify --calibrate` only: every mc_n sample size is multiplied by this fraction, with a floor
+  // of kMinCalibrationSamples (never above the unscaled size), so that many seeds are
+  // affordable. The calibrated rates are then those of the smaller samples: the t/normal test's
+  // level and power are asymptotic (CLT), so a rate measured at 2000 samples is, if anything,
+  // further from nominal than at the full size.
+  double sample_fraction = 1;
+  static constexpr std::uint64_t kMinCalibrationSamples = 2000;
 
   sim::McOptions mc() const { return {seed, threads, 4096}; }
   sim::MeanTestOptions mean_test(double resolution = INFINITY) const {
     sim::MeanTestOptions o;
     o.alpha = alpha_per_test;
+    o.power = power_level;
     o.resolution = resolution;
     return o;
   }
@@ -57,6 +68,7 @@ struct CheckRecord {
   std::string method;  // exact | closed-form-vs-numerics | monte-carlo | property | power-self-test
   std::optional<double> theory, estimate, ci_lo, ci_hi, max_error, tolerance, detectable_deviation;
   std::optional<double> alpha;  // the false-FAIL probability of this sub-check (Monte Carlo)
+  std::optional<double> resolution;  // Monte Carlo: the detectable deviation HOLDS needed (if finite)
   std::optional<std::uint64_t> n;
   Verdict verdict = Verdict::Inconclusive;
   std::string detail;
@@ -99,6 +111,25 @@ CheckRecord tolerance_record(std::string name, std::string method, double max_er
 // Combines sub-checks into the claim verdict: any FAILS (or ERROR) fails the claim; otherwise any
 // INCONCLUSIVE makes it inconclusive; otherwise it holds. Also sums the alpha spent.
 void summarize(ClaimResult& r);
+
+// Detectable deviation of a Monte Carlo record relative to its theory value: detectable / |theory|,
+// or, where the theory value is 0 (or not finite), the absolute detectable deviation, marked.
+// `target` is what the run requires: target_relative_resolution() (relative), or the record's
+// stated absolute resolution (absolute; +inf when the check states none). Empty for records
+// without a detectable deviation.
+struct RelativeDetectable {
+  double value = 0;
+  bool absolute = false;
+  double target = INFINITY;
+  double score() const { return value / target; }  // > 1: the check misses the run's target
+};
+std::optional<RelativeDetectable> relative_detectable(const CheckRecord& c, double target_relative);
+// The Monte Carlo sub-check (method "monte-carlo") of a claim with the largest score, and its name.
+struct WorstDetectable {
+  RelativeDetectable d;
+  std::string check;
+};
+std::optional<WorstDetectable> worst_detectable(const ClaimResult& r, double target_relative);
 
 nlohmann::json to_json(const CheckRecord& c);
 nlohmann::json to_json(const ClaimResult& r);

@@ -4,10 +4,12 @@
 //
 // Power self-test: an independent sample of the same size (its own stream) is tested against the
 // theory value moved by the detectable deviation delta; it must report FAILS. By construction it
-// detects with probability 0.99, so it is recorded (JSON "detected") and does not change the
+// detects with probability ctx.power_level (0.99), so it is recorded (JSON "detected") and does not change the
 // claim's verdict; the unit tests assert it for the fixed default seed.
 #include "claims/core/claim.hpp"
 #include "sim/mean_test.hpp"
+
+#include <fmt/format.h>
 
 #include <cmath>
 #include <string>
@@ -19,7 +21,6 @@ struct McCheckSpec {
   std::string name;     // sub-check name, e.g. "p=0.95"
   std::string stream;   // stream name: claim ID plus the sub-check, so streams never collide
   std::uint64_t n = 1'000'000;
-  int looks = 1;        // > 1: group-sequential, stopping early on FAILS
   double theory = 0;
   double resolution = INFINITY;  // HOLDS needs detectable deviation <= resolution
   bool power_self_test = true;
@@ -31,18 +32,16 @@ template <class Sampler>
 std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpec& spec, Sampler&& sample) {
   const sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
   const sim::McOptions mc = ctx.mc();
-  const sim::MeanTestResult main =
-      sim::sequential_mean_test(spec.stream, spec.n, spec.looks, spec.theory, opt, mc, sample);
+  const sim::MeanTestResult main = sim::test_mean(sim::run_mean(spec.stream, spec.n, mc, sample), spec.theory, opt);
   std::vector<CheckRecord> out{record_from(spec.name, main, opt.alpha)};
   if (spec.power_self_test) {
     const double shifted = spec.theory + main.detectable_deviation;
-    const sim::MeanTestResult power =
-        sim::sequential_mean_test(spec.stream + "#power", spec.n, spec.looks, shifted, opt, mc, sample);
+    const sim::MeanTestResult power = sim::test_mean(sim::run_mean(spec.stream + "#power", spec.n, mc, sample), shifted, opt);
     CheckRecord p = record_from(spec.name + " power self-test", power, opt.alpha);
     p.method = "power-self-test";
     p.detail = power.verdict == Verdict::Fails
                    ? "detected theory + delta (as required)"
-                   : "did not detect theory + delta (a 1% event by design of power 0.99)";
+                   : fmt::format("did not detect theory + delta (an event of probability {:g} by design)", 1 - opt.power);
     p.verdict = power.verdict == Verdict::Fails ? Verdict::Holds : Verdict::Inconclusive;
     out.push_back(p);
   }

@@ -1,6 +1,10 @@
 #include "claims/core/registry.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <chrono>
+#include <cmath>
 #include <exception>
 #include <set>
 #include <stdexcept>
@@ -31,6 +35,33 @@ int Registry::total_mc_tests() const {
   return n;
 }
 
+void check_bonferroni_accounting(const Claim& c, const CheckContext& ctx, ClaimResult& r) {
+  if (r.verdict == Verdict::Error) return;  // the check did not finish: its count means nothing
+  int performed = 0;
+  std::vector<std::string> bad_alpha;
+  for (const CheckRecord& rec : r.checks) {
+    if (rec.method != "monte-carlo") continue;
+    ++performed;
+    if (rec.alpha != ctx.alpha_per_test) bad_alpha.push_back(fmt::format("'{}' at alpha {}", rec.name, rec.alpha.value_or(NAN)));
+  }
+  std::string detail;
+  if (performed != c.mc_tests)
+    detail = fmt::format("performed {} Monte Carlo tests but declares Claim::mc_tests = {}: the Bonferroni divisor "
+                         "(the registry's total of mc_tests) is wrong, so alpha per test is not alpha / total",
+                         performed, c.mc_tests);
+  if (!bad_alpha.empty())
+    detail += fmt::format("{}Monte Carlo test(s) not at the run's alpha per test {}: {}", detail.empty() ? "" : "; ",
+                          ctx.alpha_per_test, fmt::join(bad_alpha, ", "));
+  if (detail.empty()) return;
+  CheckRecord err;
+  err.name = "engine: Bonferroni accounting";
+  err.method = "error";
+  err.verdict = Verdict::Error;
+  err.detail = detail;
+  r.checks.push_back(err);
+  summarize(r);
+}
+
 ClaimResult Registry::run(const Claim& c, const CheckContext& ctx) const {
   const auto t0 = std::chrono::steady_clock::now();
   ClaimResult r;
@@ -46,6 +77,7 @@ ClaimResult Registry::run(const Claim& c, const CheckContext& ctx) const {
     r.checks.push_back(err);
     summarize(r);
   }
+  check_bonferroni_accounting(c, ctx, r);
   r.id = c.id;
   r.source = c.source;
   if (r.method.empty()) r.method = c.method;

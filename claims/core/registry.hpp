@@ -19,12 +19,20 @@ class Registry {
   // Monte Carlo tests over the whole registry: the Bonferroni divisor of the false-FAIL budget.
   int total_mc_tests() const;
   // Runs one claim: times it, fills id/source/method/expected, converts an escaped exception to
-  // verdict ERROR with the message (a bug in a check must not crash the suite).
+  // verdict ERROR with the message (a bug in a check must not crash the suite), and checks the
+  // Bonferroni accounting (check_bonferroni_accounting).
   ClaimResult run(const Claim& c, const CheckContext& ctx) const;
 
  private:
   std::vector<Claim> claims_;
 };
+
+// The Bonferroni split is only right if every claim performs exactly the Monte Carlo tests it
+// declares (Claim::mc_tests: the registry's total is the divisor) at ctx.alpha_per_test. Counts
+// the records of method "monte-carlo" (power self-tests excluded: they spend no alpha of the
+// run) and, on a mismatch in count or alpha, appends an ERROR record naming both numbers and
+// re-summarizes, so the claim reports ERROR. A claim already in ERROR is left as it is.
+void check_bonferroni_accounting(const Claim& c, const CheckContext& ctx, ClaimResult& r);
 
 // A parameter of an evaluable closed form: a number, or a comma-separated list.
 struct EvalParam {
