@@ -15,11 +15,15 @@
 
 #include <mpi.h>
 
+#include <fmt/format.h>
+
 #include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <cstdlib>
 #include <deque>
 #include <future>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -61,7 +65,17 @@ class MpiExecutor final : public RunExecutor {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
   }
-  ~MpiExecutor() override { MPI_Finalize(); }
+  // MPI_Finalize waits for every rank; when this rank leaves before its part was done (an error
+  // such as an unwritable --store on rank 0, or an exception while training), it would wait for
+  // ranks that wait for it, so it aborts the job instead (exit code 2, as for bad usage).
+  ~MpiExecutor() override {
+    if (!done_ && size_ > 1) {
+      std::fprintf(stderr, "regcheck: error: MPI rank %d stopped before its runs were done (error above or below); aborting the job\n", rank_);
+      std::fflush(stderr);
+      MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    MPI_Finalize();
+  }
   bool owns_store() const override { return rank_ == 0; }
   int ranks() const override { return size_; }
   void abort(int code) override {
@@ -69,7 +83,9 @@ class MpiExecutor final : public RunExecutor {
   }
 
   bool execute(const std::vector<std::size_t>& todo, const TrainRun& train, const KeepRun& keep) override {
-    return rank_ == 0 ? lead(todo, train, keep) : work(train);
+    const bool ok = rank_ == 0 ? lead(todo, train, keep) : work(train);
+    done_ = true;
+    return ok;
   }
 
  private:
@@ -149,13 +165,30 @@ class MpiExecutor final : public RunExecutor {
   }
 
   int rank_ = 0, size_ = 1;
+  bool done_ = false;
 };
 
 }  // namespace
 
+namespace {
+const char* env_rank() {
+  for (const char* v : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"})
+    if (const char* r = std::getenv(v)) return r;
+  return nullptr;
+}
+}  // namespace
+
 std::unique_ptr<RunExecutor> make_mpi_executor() {
-  if (!std::getenv("OMPI_COMM_WORLD_SIZE") && !std::getenv("PMIX_RANK") && !std::getenv("PMI_RANK")) return nullptr;
-  return std::make_unique<MpiExecutor>();
+  if (!env_rank()) return nullptr;
+  auto e = std::make_unique<MpiExecutor>();
+  if (e->owns_store() == is_mpi_worker())  // the environment's rank decided who opened the store
+    throw std::logic_error(fmt::format("MPI rank {} differs from the launcher's rank {}", e->owns_store() ? 0 : -1, env_rank()));
+  return e;
+}
+
+bool is_mpi_worker() {
+  const char* r = env_rank();
+  return r && std::string(r) != "0";
 }
 
 }  // namespace regcheck::app

@@ -261,12 +261,12 @@ int run_reproduce(const ReproduceOptions& o) {
     plan = std::move(mine);
   }
 
-  std::unique_ptr<RunExecutor> executor;
+  // The store is checked and opened before MPI starts, so that an error there ends rank 0 like a
+  // plain run (one line, exit 2; mpirun then ends the other ranks).
+  bool leader = true;
 #ifdef REGCHECK_MPI
-  executor = make_mpi_executor();
+  leader = !is_mpi_worker();
 #endif
-  if (!executor) executor = std::make_unique<SerialExecutor>();
-  const bool leader = executor->owns_store();
   std::optional<claims::ResultsStore> store;
   if (leader) {
     if (!o.json.empty()) check_writable("--json", o.json);
@@ -278,6 +278,11 @@ int run_reproduce(const ReproduceOptions& o) {
     claims::ResultsStore::check_compatible(o.store);
     store.emplace(o.store);
   }
+  std::unique_ptr<RunExecutor> executor;
+#ifdef REGCHECK_MPI
+  executor = make_mpi_executor();
+#endif
+  if (!executor) executor = std::make_unique<SerialExecutor>();
 
   std::size_t reused = 0;
   double estimate = 0;

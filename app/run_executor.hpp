@@ -53,6 +53,8 @@ class SerialExecutor final : public RunExecutor {
 // The MPI executor when this process was started by mpirun (OMPI_COMM_WORLD_SIZE or PMIX_RANK
 // set); nullptr otherwise (the caller then runs serially). Initializes MPI; finalizes it at exit.
 std::unique_ptr<RunExecutor> make_mpi_executor();
+// True in an MPI rank other than 0 (from mpirun's environment, before MPI starts).
+bool is_mpi_worker();
 #endif
 
 }  // namespace regcheck::app

@@ -27,7 +27,8 @@ const std::string kSel = "--claim dlbook.fig7_3.early-stopping --claim dlbook.7_
 
 CliRun mpirun(int ranks, const std::string& args, const std::string& env = "") {
   const fs::path d = scratch();
-  const std::string cmd = env + " mpirun --oversubscribe --allow-run-as-root -np " + std::to_string(ranks) + " " + REGCHECK_BIN +
+  // timeout: a rank waiting for one that left must fail the test, not hang it.
+  const std::string cmd = env + " timeout 300 mpirun --oversubscribe --allow-run-as-root -np " + std::to_string(ranks) + " " + REGCHECK_BIN +
                           " reproduce " + kSel + " " + args + " > " + (d / "mpi.out").string() + " 2> " + (d / "mpi.err").string();
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(d / "mpi.out"), slurp(d / "mpi.err")};
@@ -89,4 +90,9 @@ TEST(ClusterMpi, BadUsageUnderMpirunIsOneErrorPerRankAndExit2) {
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("'3/2'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(d / "x.sqlite"));
+  // An error on rank 0 only (its --store), after MPI started: the job ends with exit 2 instead of
+  // the workers waiting for rank 0 forever.
+  const CliRun store = mpirun(2, "--store /nonexistent-dir/x.sqlite");
+  EXPECT_EQ(store.code, 2) << store.out << store.err;
+  EXPECT_NE(store.err.find("/nonexistent-dir"), std::string::npos) << store.err;
 }
