@@ -14,6 +14,7 @@ Runner add_eval_command(CLI::App& app);
 Runner add_stats_command(CLI::App& app);
 Runner add_regress_command(CLI::App& app);
 Runner add_report_command(CLI::App& app);
+Runner add_merge_command(CLI::App& app);
 #ifdef REGCHECK_HAVE_NETS
 Runner add_train_command(CLI::App& app);
 Runner add_reproduce_command(CLI::App& app);

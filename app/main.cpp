@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   add(add_reproduce_command(app), "reproduce");
 #endif
   add(add_report_command(app), "report");
+  add(add_merge_command(app), "merge");
   add(add_export_notebooks_command(app), "export-notebooks");
   // An unknown subcommand name (`regcheck nope`, `regcheck eval nope`) would otherwise surface as
   // CLI11's "A subcommand is required": name the value and what is allowed instead.

@@ -4,9 +4,14 @@
 // p-values, detectable effects and verdicts. The exit code is verify's: 0 when every claim's
 // verdict is the one the registry expects at this scale, 1 otherwise, 2 for bad usage, 130/143
 // when interrupted by SIGINT/SIGTERM (finished runs are kept; the run in flight is dropped).
+// The runs are trained by an executor (app/run_executor.hpp): serially, or over MPI ranks when
+// built with -DREGCHECK_MPI=ON and started by mpirun. --shard K/N trains a deterministic 1/N of
+// the planned runs (plan index i with i mod N = K-1) into a store of its own and prints no
+// report; `regcheck merge` (app/merge_command.cpp) combines the shards' stores.
 #ifdef REGCHECK_HAVE_NETS
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
+#include "app/run_executor.hpp"
 #include "claims/core/experiment.hpp"
 #include "claims/core/results_store.hpp"
 #include "claims/core/sha256.hpp"
@@ -50,10 +55,10 @@ struct ReproduceOptions {
   bool list = false;
   std::string config_dir = REGCHECK_CONFIG_DIR;
   std::string digits;
+  std::string shard;  // "K/N", empty: every run
 };
 
-volatile std::sig_atomic_t g_signal = 0;
-extern "C" void on_signal(int sig) { g_signal = sig; }
+extern "C" void on_signal(int sig) { g_reproduce_signal = sig; }
 
 // One planned run.
 struct Planned {
@@ -117,11 +122,11 @@ std::optional<RunRecord> train(const Planned& p, const ReproduceOptions& o, cons
   nets::train::Trainer t(std::move(cfg));
   const auto start = std::chrono::steady_clock::now();
   while (!t.finished()) {
-    if (g_signal) return std::nullopt;
+    if (g_reproduce_signal) return std::nullopt;
     t.run_epoch();
     on_epoch(t.epochs_done(), t.config().epochs);
   }
-  if (g_signal) return std::nullopt;
+  if (g_reproduce_signal) return std::nullopt;
   RunRecord r;
   r.arm = p.exp->arms[p.arm].name, r.seed = p.seed;
   const nlohmann::json h = nets::train::history_json(t, false);
@@ -166,6 +171,20 @@ void print_claim(const claims::ClaimReport& c, claims::Expectation x, const std:
   }
 }
 
+// "K/N" of --shard, 1 <= K <= N <= 100000.
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  const auto number = [&](const std::string& t) -> std::size_t {
+    if (t.empty() || t.size() > 6 || t.find_first_not_of("0123456789") != std::string::npos) return 0;
+    return std::stoul(t);
+  };
+  const std::size_t k = slash == std::string::npos ? 0 : number(text.substr(0, slash));
+  const std::size_t n = slash == std::string::npos ? 0 : number(text.substr(slash + 1));
+  if (k < 1 || n < 1 || k > n || n > 100000)
+    throw UsageError(fmt::format("--shard: value '{}' is not allowed (allowed: K/N with 1 <= K <= N <= 100000, e.g. 3/8)", text));
+  return {k, n};
+}
+
 int run_reproduce(const ReproduceOptions& o) {
   const Scale scale = [&] {
     try {
@@ -176,6 +195,11 @@ int run_reproduce(const ReproduceOptions& o) {
   }();
   if (o.seeds) require_range("--seeds", *o.seeds, 2, 10000, "2..10000");
   require_range("--threads", o.threads, 1, 256, "1..256");
+  std::optional<std::pair<std::size_t, std::size_t>> shard;
+  if (!o.shard.empty()) shard = parse_shard(o.shard);
+  if (shard && !o.json.empty())
+    throw UsageError("--json: not allowed with --shard (a shard holds part of the runs; merge the shards' stores with "
+                     "'regcheck merge' and run reproduce on the merged store for the report)");
   const std::vector<const Experiment*> selected = select(o);
   if (o.list) {
     for (const Experiment* e : selected) {
@@ -230,26 +254,58 @@ int run_reproduce(const ReproduceOptions& o) {
       }
     }
   }
-  if (!o.json.empty()) check_writable("--json", o.json);
-  if (o.store == kDefaultStore) {
-    std::error_code ec;
-    fs::create_directories(fs::path(o.store).parent_path(), ec);
+  if (shard) {
+    std::vector<Planned> mine;
+    for (std::size_t i = 0; i < plan.size(); ++i)
+      if (i % shard->second == shard->first - 1) mine.push_back(std::move(plan[i]));
+    plan = std::move(mine);
   }
-  check_writable("--store", o.store);
-  claims::ResultsStore::check_compatible(o.store);
-  claims::ResultsStore store(o.store);
+
+  // The store is checked and opened before MPI starts, so that an error there ends rank 0 like a
+  // plain run (one line, exit 2; mpirun then ends the other ranks).
+  bool leader = true;
+#ifdef REGCHECK_MPI
+  leader = !is_mpi_worker();
+#endif
+  std::optional<claims::ResultsStore> store;
+  if (leader) {
+    if (!o.json.empty()) check_writable("--json", o.json);
+    if (o.store == kDefaultStore) {
+      std::error_code ec;
+      fs::create_directories(fs::path(o.store).parent_path(), ec);
+    }
+    check_writable("--store", o.store);
+    claims::ResultsStore::check_compatible(o.store);
+    store.emplace(o.store);
+  }
+  std::unique_ptr<RunExecutor> executor;
+#ifdef REGCHECK_MPI
+  executor = make_mpi_executor();
+#endif
+  if (!executor) executor = std::make_unique<SerialExecutor>();
 
   std::size_t reused = 0;
   double estimate = 0;
-  for (Planned& p : plan) {
-    if (!o.fresh) p.stored = store.find(p.key);
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    Planned& p = plan[i];
+    if (leader && !o.fresh) p.stored = store->find(p.key);
     if (p.stored) ++reused;
-    else estimate += p.exp->plan(scale).seconds_per_run;
+    else estimate += p.exp->plan(scale).seconds_per_run, todo.push_back(i);
   }
+  // Over several ranks the longest runs go first, so that no rank is left with a long run at the end.
+  if (executor->ranks() > 1)
+    std::stable_sort(todo.begin(), todo.end(), [&](std::size_t a, std::size_t b) {
+      return plan[a].exp->plan(scale).seconds_per_run > plan[b].exp->plan(scale).seconds_per_run;
+    });
   const std::size_t to_train = plan.size() - reused;
-  fmt::print("regcheck reproduce: {} experiment(s), scale {}, {} planned runs ({} reused from {}, {} to train), estimated {}\n",
-             selected.size(), claims::to_string(scale), plan.size(), reused, o.store, to_train, format_duration(estimate));
-  std::fflush(stdout);
+  if (leader) {
+    fmt::print("regcheck reproduce: {} experiment(s), scale {}, {}{} planned runs ({} reused from {}, {} to train), estimated {}{}\n",
+               selected.size(), claims::to_string(scale), shard ? fmt::format("shard {}/{}: ", shard->first, shard->second) : "",
+               plan.size(), reused, o.store, to_train, format_duration(estimate),
+               executor->ranks() > 1 ? fmt::format(" for one process; {} MPI ranks", executor->ranks()) : "");
+    std::fflush(stdout);
+  }
 
   struct sigaction sa{};
   sa.sa_handler = on_signal;
@@ -257,15 +313,16 @@ int run_reproduce(const ReproduceOptions& o) {
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
 
-  const bool tty = ::isatty(STDERR_FILENO);
+  const bool tty = leader && executor->ranks() == 1 && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   std::size_t done = 0;
   double work_done = 0;  // in estimated seconds
   auto last_draw = start - std::chrono::seconds(1);
-  for (Planned& p : plan) {
-    if (p.stored) continue;
+  const TrainRun train_one = [&](std::size_t i, const std::function<void()>& between_epochs) {
+    const Planned& p = plan[i];
     const double per_run = p.exp->plan(scale).seconds_per_run;
     auto bar = [&](int epoch, int epochs) {
+      between_epochs();
       if (!tty) return;
       const auto now = std::chrono::steady_clock::now();  // redraw at most 5 times a second
       if (now - last_draw < std::chrono::milliseconds(200) && epoch != epochs) return;
@@ -280,23 +337,36 @@ int run_reproduce(const ReproduceOptions& o) {
     };
     std::optional<RunRecord> r = train(p, o, bar);
     if (tty) std::fprintf(stderr, "\r\x1b[K");
-    if (!r) break;
-    store.put(p.key, *r);  // one transaction: the run is in the store or not at all
+    return r;
+  };
+  const KeepRun keep = [&](std::size_t i, RunRecord&& r) {
+    Planned& p = plan[i];
+    store->put(p.key, r);  // one transaction: the run is in the store or not at all
     p.stored = std::move(r);
     ++done;
-    work_done += per_run;
+    work_done += p.exp->plan(scale).seconds_per_run;
     fmt::print("[{}/{}] {}  arm {}  seed {}  {} {:.6g}  {:.1f} s\n", done, to_train, p.exp->id, p.exp->arms[p.arm].name, p.seed,
                p.exp->metric, claims::metric(p.stored->final, p.exp->metric), p.stored->seconds);
     std::fflush(stdout);
-    if (g_signal) break;
+  };
+  const bool finished = executor->execute(todo, train_one, keep) && !g_reproduce_signal;
+  if (!finished && g_reproduce_signal) {
+    const int sig = g_reproduce_signal;
+    if (leader)
+      fmt::print(stderr, "regcheck reproduce: interrupted by {}: the run in flight was dropped; {} finished run(s) are in {} "
+                         "(rerun the same command to resume)\n",
+                 sig == SIGINT ? "SIGINT" : "SIGTERM", done, o.store);
+    std::fflush(stderr);
+    executor->abort(128 + sig);
+    return 128 + sig;
   }
-  if (g_signal) {
-    fmt::print(stderr, "regcheck reproduce: interrupted by {}: the run in flight was dropped; {} finished run(s) are in {} "
-                       "(rerun the same command to resume)\n",
-               g_signal == SIGINT ? "SIGINT" : "SIGTERM", done, o.store);
-    return 128 + g_signal;
-  }
+  if (!leader) return 0;  // an MPI worker: rank 0 reports
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (shard) {
+    fmt::print("shard {}/{}: {} run(s) in {} ({} trained, {} reused), {}; combine the shards with 'regcheck merge STORE... --into STORE'\n",
+               shard->first, shard->second, plan.size(), o.store, done, reused, format_duration(wall));
+    return 0;
+  }
 
   std::vector<claims::ExperimentRuns> runs;
   for (const Experiment* e : selected) {
@@ -369,6 +439,8 @@ int run_reproduce(const ReproduceOptions& o) {
 
 }  // namespace
 
+volatile std::sig_atomic_t g_reproduce_signal = 0;
+
 Runner add_reproduce_command(CLI::App& app) {
   auto o = std::make_shared<ReproduceOptions>();
   CLI::App* cmd = app.add_subcommand("reproduce", "Reproduce the empirical claims over seeds, with CIs, tests and verdicts");
@@ -385,6 +457,10 @@ Runner add_reproduce_command(CLI::App& app) {
   cmd->add_flag("--list", o->list, "List the experiments and exit");
   allowed(cmd->add_option("--config-dir", o->config_dir, "Folder of the base configs (default: the source tree's nets/configs)"),
           "a folder holding the nets/configs/*.json files");
+  allowed(cmd->add_option("--shard", o->shard,
+                          "Train only shard K of N (plan index i with i mod N = K-1) into --store, print no report; "
+                          "combine the shards with 'regcheck merge'"),
+          "K/N with 1 <= K <= N <= 100000");
   allowed(cmd->add_option("--digits", o->digits, "The UCI digits file (default: python3-sklearn's digits.csv.gz)"), "a digits.csv.gz file");
   return [o]() {
     if (o->threads > 1) reexec_with_passive_wait();

@@ -3,6 +3,7 @@
 // to the same final JSON as an uninterrupted run, SIGTERM's exit code, and the bad inputs that
 // must give one error line, exit code 2, no JSON file and an untouched store.
 #include "tests/support/cli_harness.hpp"
+#include "tests/support/reproduce_compare.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -25,22 +26,11 @@ namespace fs = std::filesystem;
 namespace {
 using regcheck::test::CliRun;
 using regcheck::test::lines;
+using regcheck::test::normalized;
 using regcheck::test::scratch;
 using regcheck::test::slurp;
 
 CliRun run(const std::string& args) { return regcheck::test::run("reproduce " + args); }
-
-// The report without what depends on the machine or the invocation: timings, the store path,
-// the run counts (trained vs reused), the thread count and --fresh.
-nlohmann::json normalized(nlohmann::json j) {
-  if (j.is_object()) {
-    for (const char* k : {"seconds", "wall_seconds", "runs", "store", "threads", "fresh"}) j.erase(k);
-    for (auto& [k, v] : j.items()) v = normalized(v);
-  } else if (j.is_array()) {
-    for (auto& v : j) v = normalized(v);
-  }
-  return j;
-}
 
 // Starts `regcheck reproduce args` with stdout to `out`; returns its pid.
 pid_t start(const std::string& args, const fs::path& out) {

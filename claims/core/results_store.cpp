@@ -146,22 +146,45 @@ std::optional<RunRecord> ResultsStore::find(const RunKey& k) const {
   return r;
 }
 
-void ResultsStore::put(const RunKey& k, const RunRecord& r) {
+void ResultsStore::put(const RunKey& k, const RunRecord& r) { put_all({{k, r}}); }
+
+void ResultsStore::put_all(const std::vector<std::pair<RunKey, RunRecord>>& runs) {
   exec("BEGIN IMMEDIATE");
   try {
     Stmt s(db_, "INSERT OR REPLACE INTO runs(experiment, arm, seed, scale, config_hash, regcheck_version, final_json, "
                 "history_json, seconds) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", path_);
-    bind_key(s.s, k);
-    const std::string f = r.final.dump(), h = r.history.dump();
-    sqlite3_bind_text(s.s, 7, f.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s.s, 8, h.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(s.s, 9, r.seconds);
-    if (sqlite3_step(s.s) != SQLITE_DONE) fail(db_, path_, "writing a run");
+    for (const auto& [k, r] : runs) {
+      sqlite3_reset(s.s);
+      bind_key(s.s, k);
+      const std::string f = r.final.dump(), h = r.history.dump();
+      sqlite3_bind_text(s.s, 7, f.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text(s.s, 8, h.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_double(s.s, 9, r.seconds);
+      if (sqlite3_step(s.s) != SQLITE_DONE) fail(db_, path_, "writing a run");
+    }
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;
   }
+}
+
+std::vector<std::pair<RunKey, RunRecord>> ResultsStore::all() const {
+  Stmt s(db_, "SELECT experiment, arm, seed, scale, config_hash, regcheck_version, final_json, history_json, seconds FROM runs "
+              "ORDER BY experiment, arm, seed, scale, config_hash, regcheck_version", path_);
+  const auto text = [&](int c) { return std::string(reinterpret_cast<const char*>(sqlite3_column_text(s.s, c))); };
+  std::vector<std::pair<RunKey, RunRecord>> out;
+  int rc;
+  while ((rc = sqlite3_step(s.s)) == SQLITE_ROW) {
+    RunKey k{text(0), text(1), static_cast<std::uint64_t>(sqlite3_column_int64(s.s, 2)), text(3), text(4), text(5)};
+    RunRecord r;
+    r.arm = k.arm, r.seed = k.seed;
+    r.final = nlohmann::json::parse(text(6)), r.history = nlohmann::json::parse(text(7));
+    r.seconds = sqlite3_column_double(s.s, 8);
+    out.emplace_back(std::move(k), std::move(r));
+  }
+  if (rc != SQLITE_DONE) fail(db_, path_, "reading the runs");
+  return out;
 }
 
 std::size_t ResultsStore::count() const {

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 struct sqlite3;
 
@@ -40,6 +42,10 @@ class ResultsStore {
   // Inserts (or replaces) one finished run in one transaction.
   void put(const RunKey& k, const RunRecord& r);
   std::size_t count() const;
+  // Every stored run, ordered by key (what `regcheck merge` reads).
+  std::vector<std::pair<RunKey, RunRecord>> all() const;
+  // Inserts (or replaces) the runs in one transaction: all of them are in the store or none.
+  void put_all(const std::vector<std::pair<RunKey, RunRecord>>& runs);
   const std::string& path() const { return path_; }
 
  private:
