@@ -10,7 +10,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -197,6 +199,64 @@ TEST(DlbookNoiseClaims, ResultsDoNotDependOnThreads) {
     if (ra.checks[i].estimate) {
       EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << ra.checks[i].name;
     }
+}
+
+// Same for the other Monte Carlo claims of this file's scope (RQMC replicates one per block; the
+// bootstrap's per-thread table is stamped per sample).
+TEST(DlbookNoiseClaims, NoiseAndBootstrapResultsDoNotDependOnThreads) {
+  const claims::Registry& reg = claims::all_claims();
+  for (const char* id : {"dlbook.7_6_1.input-noise", "dlbook.7_6_2.weight-noise", "dlbook.7_10.bootstrap"}) {
+    claims::CheckContext a, b;
+    a.threads = 1;
+    b.threads = 2;
+    a.alpha_per_test = b.alpha_per_test = a.alpha_total / reg.total_mc_tests();
+    const auto ra = reg.run(*reg.find(id), a);
+    const auto rb = reg.run(*reg.find(id), b);
+    ASSERT_EQ(ra.checks.size(), rb.checks.size()) << id;
+    for (std::size_t i = 0; i < ra.checks.size(); ++i)
+      if (ra.checks[i].estimate) {
+        EXPECT_EQ(*ra.checks[i].estimate, *rb.checks[i].estimate) << id << ": " << ra.checks[i].name;
+      }
+  }
+}
+
+// --power high (slow: run with --gtest_also_run_disabled_tests): every Monte Carlo sub-check of the
+// ensemble and bootstrap claims resolves 1e-4 of its theory value and the claims still hold.
+TEST(DlbookNoiseClaims, DISABLED_MonteCarloChecksResolveTenthPerMilleAtHighPower) {
+  const claims::Registry& reg = claims::all_claims();
+  for (const char* id : {"dlbook.7_10.ensemble-mse", "dlbook.7_10.bootstrap"}) {
+    claims::CheckContext ctx;
+    ctx.threads = 2;
+    ctx.alpha_per_test = ctx.alpha_total / std::max(1, reg.total_mc_tests());
+    ctx.power = claims::CheckContext::Power::High;
+    const auto r = reg.run(*reg.find(id), ctx);
+    EXPECT_EQ(r.verdict, Verdict::Holds) << id;
+    double worst = 0;
+    for (const auto& rec : r.checks)
+      if (rec.method == "monte-carlo") worst = std::max(worst, *rec.detectable_deviation / std::abs(*rec.theory));
+    EXPECT_LE(worst, 1e-4) << id;
+    std::printf("%s: worst detectable/|theory| %.3g, %.2f s\n", id, worst, r.seconds);
+  }
+}
+
+// Resolution (issue 8): at the default level every Monte Carlo sub-check of the ensemble and
+// bootstrap claims resolves 1e-3 of its theory value, and a theory value off by 2e-3 relative
+// (either way) would be rejected: it lies outside the level-(1 - alpha) interval, which is the
+// test's acceptance region. (The noise slopes do not reach 1e-3 yet: claims/dlbook/noise_claims.cpp.)
+TEST(DlbookNoiseClaims, MonteCarloChecksDetectATwoPerMilleError) {
+  for (const char* id : {"dlbook.7_10.ensemble-mse", "dlbook.7_10.bootstrap"}) {
+    const auto r = run_claim(id);
+    int mc = 0;
+    for (const auto& rec : r.checks) {
+      if (rec.method != "monte-carlo") continue;
+      ++mc;
+      const double t = *rec.theory, lo = t * (1 - 2e-3), hi = t * (1 + 2e-3);
+      EXPECT_LE(*rec.detectable_deviation, 1e-3 * std::abs(t)) << id << ": " << rec.name;
+      EXPECT_LT(std::min(lo, hi), *rec.ci_lo) << id << ": " << rec.name;
+      EXPECT_GT(std::max(lo, hi), *rec.ci_hi) << id << ": " << rec.name;
+    }
+    EXPECT_GT(mc, 0) << id;
+  }
 }
 
 // ---- 7.6: the network derivatives against central finite differences --------------------------

@@ -24,6 +24,9 @@ struct McCheckSpec {
   double theory = 0;
   double resolution = INFINITY;  // HOLDS needs detectable deviation <= resolution
   bool power_self_test = true;
+  // Samples per sequential block (sim::McOptions): 1 when each sample is an expensive RQMC
+  // replicate, so that the few replicates still spread over the threads.
+  std::uint64_t block_size = 4096;
 };
 
 CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha);
@@ -31,7 +34,8 @@ CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, d
 template <class Sampler>
 std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpec& spec, Sampler&& sample) {
   const sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
-  const sim::McOptions mc = ctx.mc();
+  sim::McOptions mc = ctx.mc();
+  mc.block_size = spec.block_size;
   const sim::MeanTestResult main = sim::test_mean(sim::run_mean(spec.stream, spec.n, mc, sample), spec.theory, opt);
   std::vector<CheckRecord> out{record_from(spec.name, main, opt.alpha)};
   if (spec.power_self_test) {

@@ -8,6 +8,7 @@
 #include "claims/core/registry.hpp"
 #include "claims/dlbook/noise_helpers.hpp"
 #include "claims/dlbook/noise_polynomial.hpp"
+#include "claims/gcsr/rqmc_points.hpp"
 #include "sim/rng.hpp"
 #include "theory/dlbook_noise.hpp"
 
@@ -196,13 +197,15 @@ struct FixedNet {
   }
 };
 
-double input_noise_sample(const NoiseInstance& in, const FixedNet& net, sim::Stream& rng) {
+// z: the sample's standard normal noise directions, 3 per example (input noise, 18 values) or one
+// per weight (weight noise: 12 entries of W column-major, as TanhNet::perturbed, then 4 of a).
+double input_noise_sample(const NoiseInstance& in, const FixedNet& net, const double* z_all) {
   const Eigen::Matrix<double, 4, 3> zW = Eigen::Matrix<double, 4, 3>::Zero();
   const Eigen::Vector4d za = Eigen::Vector4d::Zero();
   double acc = 0;
   for (std::size_t k = 0; k < in.x.size(); ++k) {
     const Eigen::Vector3d x = in.x[k];
-    const Eigen::Vector3d z(rng.normal(), rng.normal(), rng.normal());
+    const Eigen::Vector3d z(z_all[3 * k], z_all[3 * k + 1], z_all[3 * k + 2]);
     const double y = in.y[k];
     auto loss = [&](double s) {
       const double r = net.value(x + s * z, zW, za, 0.0) - y;
@@ -213,12 +216,12 @@ double input_noise_sample(const NoiseInstance& in, const FixedNet& net, sim::Str
   return acc / static_cast<double>(in.x.size());
 }
 
-double weight_noise_sample(const NoiseInstance& in, const FixedNet& net, sim::Stream& rng) {
+double weight_noise_sample(const NoiseInstance& in, const FixedNet& net, const double* z) {
   // One weight draw per presentation of the data (its expectation is the per-example one).
   Eigen::Matrix<double, 4, 3> zW;
-  for (int j = 0; j < 12; ++j) zW.data()[j] = rng.normal();  // column-major, as TanhNet::perturbed
+  for (int j = 0; j < 12; ++j) zW.data()[j] = z[j];
   Eigen::Vector4d za;
-  for (int j = 0; j < 4; ++j) za[j] = rng.normal();
+  for (int j = 0; j < 4; ++j) za[j] = z[12 + j];
   auto loss = [&](double s) {
     double L = 0;
     for (std::size_t k = 0; k < in.x.size(); ++k) {
@@ -230,7 +233,12 @@ double weight_noise_sample(const NoiseInstance& in, const FixedNet& net, sim::St
   return richardson_slope(loss);
 }
 
-constexpr std::uint64_t kNoiseSamples = 1u << 17;
+// RQMC (claims/gcsr/rqmc_points.hpp): R replicates of n rotated Sobol' points in 18 (input) or 16
+// (weight) dimensions, z = Phi^{-1}(u) coordinatewise (an exact N(0, I) sampler). The statistic is
+// a smooth function of z, close to the quadratic form z^T A z / 2, which rotated Sobol' points
+// integrate far better than independent draws. Nothing of the slope formula (gradient norm,
+// Hessian trace) enters the estimator: only losses at perturbed inputs / weights.
+constexpr std::uint64_t kNoiseReplicates = 64;
 
 // Eq. 7.17 (input noise) or 7.22 (weight noise) as printed, Hessian term kept:
 // E[(y^(perturbed) - y)^2] = J + nu E[(y^ - y) tr H] + nu E||grad y^||^2 + O(nu^2).
@@ -255,11 +263,27 @@ ClaimResult check_noise(const CheckContext& ctx, bool weights) {
   McCheckSpec spec;
   spec.name = fmt::format("tanh net (d=3, h=4, m=6): slope at {}={} (Richardson) vs E[||grad||^2 + (y^-y) tr Hessian]", sym, kNu);
   spec.stream = id + "/mc";
-  spec.n = kNoiseSamples;
+  spec.n = kNoiseReplicates;
+  spec.block_size = 1;
   spec.theory = in.slope_exact;
+  // Resolution not yet required here (issue 8 open for this sub-check): RQMC brings the detectable
+  // deviation to ~3.4e-3 (input) / ~4.3e-3 (weight) of the slope at the default level, not 1e-3. A
+  // pilot-fitted control variate on the quadratic features z_j z_k - [j = k] removes the quadratic
+  // form entirely, but what remains is the O(nu^2) Richardson remainder, whose mean (the bias) is of
+  // the order of its spread, so the t test then rejects on the finite-difference bias: it needs an
+  // explicit remainder bound first.
   const FixedNet fixed(in.net);
+  const int dim = weights ? 16 : 18;
+  const SobolPoints pts(dim, ctx.mc_n(1u << 12, 1u << 15));
   auto sampler = [&](sim::Stream& rng, std::uint64_t) {
-    return weights ? weight_noise_sample(in, fixed, rng) : input_noise_sample(in, fixed, rng);
+    const std::vector<double> shift = rqmc_shift(rng, dim);
+    std::array<double, 18> z{};
+    double sum = 0;
+    for (std::uint64_t j = 0; j < pts.size(); ++j) {
+      for (int d = 0; d < dim; ++d) z[static_cast<std::size_t>(d)] = rqmc_normal(pts.at(j, d, shift.data()));
+      sum += weights ? weight_noise_sample(in, fixed, z.data()) : input_noise_sample(in, fixed, z.data());
+    }
+    return sum / static_cast<double>(pts.size());
   };
   const std::size_t mc_at = r.checks.size();
   for (CheckRecord& c : mc_mean_check(ctx, spec, sampler)) r.checks.push_back(c);
@@ -291,7 +315,7 @@ ClaimResult check_noise(const CheckContext& ctx, bool weights) {
 void register_noise(Registry& reg) {
   reg.add({.id = "dlbook.7_6_1.input-noise",
            .source = "dlbook",
-           .method = "exact (linear, polynomial models) + monte-carlo slope in nu (tanh net)",
+           .method = "exact (linear, polynomial models) + monte-carlo (randomized QMC) slope in nu (tanh net)",
            .statement = "Eq. 7.17 as printed, Hessian term included: input noise eps ~ N(0, nu I) gives E[(y^(x + eps) - y)^2] "
                         "= J + nu E[(y^ - y) tr grad_x^2 y^] + nu E||grad_x y^||^2 + O(nu^2) for smooth y^; for a linear "
                         "model the added term is exactly nu ||w||^2 (weight decay).",
@@ -305,7 +329,7 @@ void register_noise(Registry& reg) {
            .check = [](const CheckContext& ctx) { return check_noise(ctx, false); }});
   reg.add({.id = "dlbook.7_6_2.weight-noise",
            .source = "dlbook",
-           .method = "exact (linear, polynomial models, skewed-noise remainder) + monte-carlo (tanh net)",
+           .method = "exact (linear, polynomial models, skewed-noise remainder) + monte-carlo (randomized QMC, tanh net)",
            .statement = "Eq. 7.22 as printed (with eta for its nu): weight noise of covariance eta I gives J + eta E[(y^ - y) "
                         "tr grad_W^2 y^] + eta E||grad_W y^||^2 + O(eta^2); for linear regression the added term is "
                         "eta E||x||^2, independent of the parameters.",

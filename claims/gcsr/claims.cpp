@@ -36,7 +36,7 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
            .check = gcsr::check_eq9_coherence_rate});
   reg.add({.id = "gcsr.eq9.random-half",
            .source = "gcsr",
-           .method = "monte-carlo",
+           .method = "monte-carlo (randomized QMC)",
            .statement = "The sign coherence rate of two independent random vectors (entries nonzero a.s.) is 0.5 in "
                         "expectation when one is sign-symmetric; in general E pi = mean_i [q_i r_i + (1-q_i)(1-r_i)].",
            .expected = Verdict::Holds,
@@ -49,7 +49,7 @@ void register_gcsr(Registry& reg, EvalRegistry& eval) {
            .check = gcsr::check_eq9_random_half});
   reg.add({.id = "gcsr.eq9.coherence-closed-form",
            .source = "gcsr",
-           .method = "monte-carlo",
+           .method = "monte-carlo (randomized QMC)",
            .statement = "(derived here, beyond the paper) g ~ N(0, sg^2), w ~ N(0, sw^2): L2: E pi = 1 - (1/pi) "
                         "arctan(2 lambda sw / sg); L1: E pi = 1 - (Phi(lambda/sg) - 1/2); both tend to 1/2.",
            .expected = Verdict::Holds,

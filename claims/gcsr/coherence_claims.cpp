@@ -3,6 +3,7 @@
 // derived in CLAIMS.md (gcsr.eq9.coherence-closed-form).
 #include "claims/core/mc_check.hpp"
 #include "claims/gcsr/checks.hpp"
+#include "claims/gcsr/rqmc_points.hpp"
 #include "sim/rng.hpp"
 #include "theory/gcsr.hpp"
 
@@ -176,17 +177,19 @@ namespace {
 constexpr int kEntries = 32;  // entries per sampled vector; the statistic is its pi
 using Vec = Eigen::Array<double, kEntries, 1>;
 
-// A law per entry i: its sampler and its probability of being positive, P(entry_i > 0). Every law
-// here has P(entry = 0) = 0 (continuous, or Rademacher), as the claim requires.
+// A law per entry i: its inverse CDF (the sampler: entry = quantile(u, i) for u ~ U(0,1)) and its
+// probability of being positive, P(entry_i > 0). Every law here has P(entry = 0) = 0 (continuous,
+// or Rademacher), as the claim requires.
 struct Dist {
   std::string name;
-  std::function<double(sim::Stream&, int)> draw;
+  std::function<double(double, int)> quantile;
   std::function<double(int)> p_pos;
 };
-Dist iid(std::string name, std::function<double(sim::Stream&)> draw, double p_pos) {
-  return {std::move(name), [d = std::move(draw)](sim::Stream& s, int) { return d(s); }, [p_pos](int) { return p_pos; }};
+Dist iid(std::string name, std::function<double(double)> quantile, double p_pos) {
+  return {std::move(name), [q = std::move(quantile)](double u, int) { return q(u); }, [p_pos](int) { return p_pos; }};
 }
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+double normal_quantile(double u) { return rqmc_normal(u); }
 
 // E pi = mean_i [q_i r_i + (1 - q_i)(1 - r_i)]: entry i is coherent iff both entries have the same
 // sign, and for independent a_i, b_i that has probability q_i r_i + (1 - q_i)(1 - r_i).
@@ -198,32 +201,48 @@ double general_expectation(const Dist& a, const Dist& b) {
   }
   return sum / kEntries;
 }
+
+// RQMC sizes (claims/gcsr/rqmc_points.hpp): R replicates, each of n rotated Sobol' points per
+// entry. Measured detectable deviation / |theory| at the default seed: see the checks below.
+constexpr std::uint64_t kReplicates = 64;
 }  // namespace
 
 ClaimResult check_eq9_random_half(const CheckContext& ctx) {
   ClaimResult r;
   const double e1 = std::exp(-1.0);
-  const Dist normal = iid("N(0,1)", [](sim::Stream& s) { return s.normal(); }, 0.5);
-  const Dist normal2 = iid("N(0,4)", [](sim::Stream& s) { return 2.0 * s.normal(); }, 0.5);
-  const Dist unif = iid("U(-1,1)", [](sim::Stream& s) { return 2.0 * s.uniform() - 1.0; }, 0.5);
-  const Dist laplace = iid("Laplace(0,1)", [](sim::Stream& s) { return (s.uniform() < 0.5 ? -1.0 : 1.0) * -std::log(s.uniform()); }, 0.5);
-  const Dist cauchy = iid("Cauchy(0,1)", [](sim::Stream& s) { return std::tan(std::numbers::pi * (s.uniform() - 0.5)); }, 0.5);
-  const Dist rademacher = iid("Rademacher", [](sim::Stream& s) { return s.uniform() < 0.5 ? -1.0 : 1.0; }, 0.5);
-  // Exp(1) - 1 > 0 iff Exp(1) > 1: probability 1/e.
-  const Dist expc = iid("Exp(1)-1 (P(>0)=1/e)", [](sim::Stream& s) { return -std::log(s.uniform()) - 1.0; }, e1);
+  // Inverse CDFs (textbook forms, independent of the coherence formula under test).
+  const Dist normal = iid("N(0,1)", [](double u) { return normal_quantile(u); }, 0.5);
+  const Dist normal2 = iid("N(0,4)", [](double u) { return 2.0 * normal_quantile(u); }, 0.5);
+  const Dist unif = iid("U(-1,1)", [](double u) { return 2.0 * u - 1.0; }, 0.5);
+  const Dist laplace = iid("Laplace(0,1)", [](double u) { return u < 0.5 ? std::log(2.0 * u) : -std::log(2.0 * (1.0 - u)); }, 0.5);
+  const Dist cauchy = iid("Cauchy(0,1)", [](double u) { return std::tan(std::numbers::pi * (u - 0.5)); }, 0.5);
+  const Dist rademacher = iid("Rademacher", [](double u) { return u < 0.5 ? -1.0 : 1.0; }, 0.5);
+  // Exp(1) - 1 > 0 iff Exp(1) > 1: probability 1/e. Quantile -log(1 - u) by log1p (exact near 0).
+  const Dist expc = iid("Exp(1)-1 (P(>0)=1/e)", [](double u) { return -std::log1p(-u) - 1.0; }, e1);
   // N(1/2, 1) > 0 with probability Phi(1/2); U(-1/4, 1) > 0 with probability 4/5.
-  const Dist shifted = iid("N(1/2,1)", [](sim::Stream& s) { return 0.5 + s.normal(); }, normal_cdf(0.5));
-  const Dist unif_skew = iid("U(-1/4,1)", [](sim::Stream& s) { return -0.25 + 1.25 * s.uniform(); }, 0.8);
+  const Dist shifted = iid("N(1/2,1)", [](double u) { return 0.5 + normal_quantile(u); }, normal_cdf(0.5));
+  const Dist unif_skew = iid("U(-1/4,1)", [](double u) { return -0.25 + 1.25 * u; }, 0.8);
   // Non-identical entries: a_i ~ N(mu_i, 1), mu_i = (i - 15.5)/8; b_i ~ N(nu_i, 1), nu_i = sin(i).
-  const Dist varying_a{"N((i-15.5)/8, 1) per entry", [](sim::Stream& s, int i) { return (i - 15.5) / 8.0 + s.normal(); },
+  const Dist varying_a{"N((i-15.5)/8, 1) per entry", [](double u, int i) { return (i - 15.5) / 8.0 + normal_quantile(u); },
                        [](int i) { return normal_cdf((i - 15.5) / 8.0); }};
-  const Dist varying_b{"N(sin i, 1) per entry", [](sim::Stream& s, int i) { return std::sin(double(i)) + s.normal(); },
+  const Dist varying_b{"N(sin i, 1) per entry", [](double u, int i) { return std::sin(double(i)) + normal_quantile(u); },
                        [](int i) { return normal_cdf(std::sin(double(i))); }};
   // The 0.5 case (at least one vector sign-symmetric), then the general form for non-symmetric
   // pairs, where E pi != 0.5 (e.g. both Exp(1)-1: e^-2 + (1 - e^-1)^2 = 0.5349).
   const std::pair<Dist, Dist> pairs[kRandomHalfTests] = {
       {normal, normal},     {unif, laplace},    {cauchy, rademacher},  {expc, normal2},
       {expc, expc},         {shifted, unif_skew}, {varying_a, varying_b}};
+  // RQMC (Sobol' points rotated per replicate and per entry, 2 dimensions (u_a, u_b) per entry):
+  // the coherence of an entry is the indicator of a union of two axis-parallel boxes in (u_a, u_b)
+  // (a > 0 iff u_a > F_a(0)), which rotated Sobol' points integrate with error ~ log(n) / n per
+  // replicate instead of 1/(2 sqrt(n)). Nothing of the formula under test enters the estimator:
+  // the entries are sampled from their inverse CDFs and pi is computed by tg::sign_coherence.
+  // Points per entry. Measured detectable deviation / theory (seed 20261123): at 2^12 3.3e-5 to
+  // 5.7e-5 for the six identically distributed pairs, 2.0e-4 for the per-entry laws; at 2^11
+  // 8.7e-5 to 2.0e-4 and 4.7e-4; at 2^15 (high) worst 3.0e-5 of both claims. Default 2^12
+  // (target 1e-3), high 2^14 (target 1e-4: ~6e-5).
+  const std::uint64_t n_points = ctx.mc_n(1u << 12, 1u << 14);
+  const SobolPoints pts(2, kEntries * n_points);
   nlohmann::json table = nlohmann::json::array();
   double worst_dd = 0;
   for (const auto& pr : pairs) {
@@ -233,13 +252,23 @@ ClaimResult check_eq9_random_half(const CheckContext& ctx) {
     McCheckSpec spec;
     spec.name = "a ~ " + da.name + ", b ~ " + db.name;
     spec.stream = "gcsr.eq9.random-half/" + spec.name;
-    spec.n = 1u << 14;  // x 32 entries: se <= 0.5 / sqrt(2^19) ~ 7e-4, delta ~ 6e-3 < resolution 0.01
+    spec.n = kReplicates;
+    spec.block_size = 1;
     spec.theory = theory;
-    spec.resolution = 0.01;
+    spec.resolution = ctx.target_relative_resolution() * theory;
+    // One replicate: one rotation of the 32 n points; entry i takes the aligned block
+    // [i n, (i + 1) n), itself a net, and for identically distributed entries the union is a net
+    // of 32 n points (error ~ 1/(32 n) rather than 1/(sqrt(32) n) with a rotation per entry). a and
+    // b hold the 32 n entries, so pi over them is the mean over i of the per-entry coherence rates.
     const auto sample = [&](sim::Stream& s, std::uint64_t) {
-      Vec a, b;
-      for (int i = 0; i < kEntries; ++i) a(i) = da.draw(s, i);
-      for (int i = 0; i < kEntries; ++i) b(i) = db.draw(s, i);
+      const auto len = static_cast<Eigen::Index>(kEntries * n_points);
+      Eigen::ArrayXd a(len), b(len);
+      const std::vector<double> shift = rqmc_shift(s, 2);
+      for (std::uint64_t j = 0; j < pts.size(); ++j) {
+        const int i = static_cast<int>(j / n_points);
+        a(static_cast<Eigen::Index>(j)) = da.quantile(pts.at(j, 0, shift.data()), i);
+        b(static_cast<Eigen::Index>(j)) = db.quantile(pts.at(j, 1, shift.data()), i);
+      }
       const tg::Coherence c = tg::sign_coherence(a, b);
       return c.status == tg::CoherenceStatus::Ok ? c.pi : theory;  // a != 0 a.s. (a = 0 has probability 0)
     };
@@ -312,6 +341,12 @@ std::pair<double, double> quadrature_coherence(tg::Penalty kind, double lambda, 
 
 ClaimResult check_eq9_closed_form(const CheckContext& ctx) {
   ClaimResult r;
+  // Points per replicate. Measured detectable deviation / theory at 2^14 (seed 20261123): L2
+  // 3.7e-5 to 1.3e-4 (a 1-dimensional indicator), L1 1.3e-4 to 6.9e-4 (2-dimensional boxes); it
+  // scales as 1/n. Default (target 1e-3): L2 2^13, L1 2^15; high (target 1e-4): L2 2^16, L1 2^18
+  // (at L1 2^19 the worst of the grid was 3.1e-5).
+  const std::uint64_t n_l2 = ctx.mc_n(1u << 13, 1u << 16), n_l1 = ctx.mc_n(1u << 15, 1u << 18);
+  const SobolPoints pts_l2(2, n_l2), pts_l1(2, n_l1);
   nlohmann::json table = nlohmann::json::array();
   double worst_dd = 0, worst_quad = 0;
   for (tg::Penalty kind : {tg::Penalty::L2, tg::Penalty::L1}) {
@@ -333,15 +368,38 @@ ClaimResult check_eq9_closed_form(const CheckContext& ctx) {
         McCheckSpec spec;
         spec.name = pname;
         spec.stream = "gcsr.eq9.coherence-closed-form/" + pname;
-        spec.n = 1u << 14;  // x 32 entries per sample: se <= 0.5 / sqrt(2^19) ~ 7e-4, delta ~ 6e-3
+        spec.n = kReplicates;
+        spec.block_size = 1;
         spec.theory = theory;
-        spec.resolution = 0.01;
+        spec.resolution = ctx.target_relative_resolution() * theory;
+        // One RQMC replicate: n rotated Sobol' points (u1, u2), each mapped to one entry (g, w) of
+        // independent N(0, sg^2) x N(0, sw^2), and pi of the n-entry vectors by tg::coherence_rate.
+        // L2: Box-Muller (g, w) = r (sg cos t, sw sin t), r = sqrt(-2 log u1), t = 2 pi u2; the sign
+        //   of g and of g + 2 lambda w depend on t only (r > 0 scales both), so the coherence is an
+        //   indicator of a union of intervals of u2, integrated with error O(1/n) per replicate.
+        // L1: inverse CDFs g = sg Phi^{-1}(u1), w = sw Phi^{-1}(u2): incoherence (|g| < lambda,
+        //   sign w = -sign g) is a union of axis-parallel boxes of (u1, u2), error ~ log(n)/n.
+        // Both maps are exact samplers of the Gaussian law; neither uses the closed forms (the
+        // arctan / erf expressions) under test.
         const auto sample = [&, kind = kind, lambda = lambda, sg = sg, sw = sw](sim::Stream& s, std::uint64_t) {
-          Vec g, w;
-          for (int i = 0; i < kEntries; ++i) g(i) = sg * s.normal();
-          for (int i = 0; i < kEntries; ++i) w(i) = sw * s.normal();
+          const std::vector<double> shift = rqmc_shift(s, 2);
+          const SobolPoints& pts = kind == tg::Penalty::L2 ? pts_l2 : pts_l1;
+          const auto len = static_cast<Eigen::Index>(pts.size());
+          Eigen::ArrayXd g(len), w(len);
+          for (Eigen::Index j = 0; j < len; ++j) {
+            const double u1 = pts.at(static_cast<std::uint64_t>(j), 0, shift.data());
+            const double u2 = pts.at(static_cast<std::uint64_t>(j), 1, shift.data());
+            if (kind == tg::Penalty::L2) {
+              const double rad = std::sqrt(-2.0 * std::log(u1)), t = 2.0 * std::numbers::pi * u2;
+              g(j) = sg * rad * std::cos(t);
+              w(j) = sw * rad * std::sin(t);
+            } else {
+              g(j) = sg * normal_quantile(u1);
+              w(j) = sw * normal_quantile(u2);
+            }
+          }
           const tg::Coherence c = tg::coherence_rate(g, w, lambda, kind);
-          return c.pi;  // g != 0 a.s., so all 32 entries are used
+          return c.pi;  // g != 0 a.s., so all n entries are used
         };
         for (CheckRecord& c : mc_mean_check(ctx, spec, sample)) {
           if (c.method == "monte-carlo") {
