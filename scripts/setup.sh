@@ -10,6 +10,7 @@ PACKAGES=(
   python3-numpy python3-torch python3-scipy
   dataset-fashion-mnist python3-sklearn libsqlite3-dev
   gnuplot-nox chromium python3-matplotlib python3-nbformat jupyter-nbconvert python3-ipykernel
+  clang libclang-rt-14-dev libomp-14-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
