@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -126,6 +127,29 @@ TEST(FaultStore, NullCellIsAnErrorNotACrash) {
   EXPECT_THROW((void)s.find({"e", "a", 1, "smoke", "h", "v"}), std::invalid_argument);
 }
 
+TEST(FaultStore, NumberBeyondDoubleInARowIsAnError) {
+  // Found by fuzz/fuzz_store_rows: nlohmann reads 1e999 as out_of_range.406, not parse_error.
+  const fs::path store = scratch() / "big.sqlite";
+  sql(store, "CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(1);"
+             "CREATE TABLE runs(experiment, arm, seed, scale, config_hash, regcheck_version, final_json, history_json, seconds, "
+             "finished_at); INSERT INTO runs VALUES('e', 'a', 1, 'smoke', 'h', 'v', '{\"x\": 1e999}', '[]', 1.0, 'now')");
+  regcheck::claims::ResultsStore s(store.string());
+  EXPECT_THROW((void)s.find({"e", "a", 1, "smoke", "h", "v"}), std::invalid_argument);
+}
+
+// ---- parser bugs found by the fuzzers (the inputs are also in fuzz/crashes/) ----
+
+TEST(FaultParsers, StatsCellWithAnExponentOf40Digits) {
+  // Boost's decimal reader threw std::runtime_error ("Unable to parse ..."): an internal error.
+  const CliRun r = run("stats summary " + write("exp.csv", "v\n-1.5e-300\n2E+300000000000000000000000000000000000001\n").string());
+  expect_one_error_line(r, "exponent too large");
+}
+
+TEST(FaultParsers, ConfigNumberBeyondDouble) {
+  const CliRun r = run("train --config " + write("big.json", "{\"epochs\": 1e999}").string());
+  expect_one_error_line(r, "big.json");
+}
+
 // ---- data file truncated mid-record ----
 
 // A config training 1 epoch on the IDX files in `dir` (train = test, 3 images of 4x4).
@@ -233,12 +257,22 @@ TEST(FaultDisk, ReadOnlyFolderMidTrain) {
   const fs::path cfg = scratch() / "ro-cfg.json", hist = dir / "history.json";
   std::ofstream(cfg) << c.dump(1);
   CliRun r{};
-  std::thread t([&] { r = run("train --config " + cfg.string() + " --quiet --threads 1 --json " + hist.string()); });
+  std::atomic<bool> done{false};
+  std::thread t([&] {
+    r = run("train --config " + cfg.string() + " --quiet --threads 1 --json " + hist.string());
+    done = true;
+  });
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (!fs::exists(hist) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const bool remounted = ::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+  // Remounting read-only fails (EBUSY) while a file is open for writing, i.e. while the trainer
+  // writes an epoch's history: retry until it lands between two writes.
+  bool remounted = false;
+  while (!remounted && !done && std::chrono::steady_clock::now() < deadline) {
+    remounted = ::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) == 0;
+    if (!remounted) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   t.join();
-  ASSERT_TRUE(remounted);
+  ASSERT_TRUE(remounted) << "the run ended before the folder could be made read-only: " << r.err;
   expect_one_error_line(r, hist.string());
   const nlohmann::json h = nlohmann::json::parse(bytes_of(hist));  // complete JSON, not a torn write
   EXPECT_GE(h.dump().size(), 10u);
@@ -250,7 +284,7 @@ TEST(FaultDisk, ReadOnlyStoreFolderBeforeTheRun) {
   if (!m.ok || ::mount(nullptr, dir.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0)
     GTEST_SKIP() << "cannot make a read-only bind mount here (needs root with CAP_SYS_ADMIN)";
   const fs::path store = dir / "store.sqlite";
-  expect_one_error_line(run("reproduce " + kExperiment + " --store " + store.string()), store.string());
+  expect_one_error_line(run("reproduce " + kExperiment + " --store " + store.string()), dir.string());
   EXPECT_FALSE(fs::exists(store));
 }
 

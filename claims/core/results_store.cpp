@@ -139,8 +139,8 @@ std::optional<RunRecord> ResultsStore::find(const RunKey& k) const {
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW) fail(db_, path_, "reading a run");
   // A row damaged or written by another tool is named, not parsed blindly: a NULL cell was a null
-  // pointer handed to the JSON parser (a crash found by fuzz/fuzz_store_rows), bad JSON a bare
-  // parser message reported as an internal error.
+  // pointer handed to the JSON parser, bad JSON (or a number beyond double: out_of_range.406) a
+  // bare parser message reported as an internal error (both found by fuzz/fuzz_store_rows).
   auto json_cell = [&](int col, const char* name, bool object) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.s, col));
     const auto bad = [&](const std::string& why) {
@@ -152,7 +152,7 @@ std::optional<RunRecord> ResultsStore::find(const RunKey& k) const {
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(text, text + sqlite3_column_bytes(s.s, col));
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range.406 for a number beyond double
       throw bad(fmt::format("is not JSON ({})", e.what()));
     }
     if (object ? !j.is_object() : !j.is_array()) throw bad(object ? "is not a JSON object" : "is not a JSON array");
