@@ -223,13 +223,13 @@ TEST(FaultDisk, DevFullJsonKeepsTheStoredRuns) {
 }
 
 TEST(FaultDisk, StoreOnAFullTmpfsMidRun) {
-  // A 2 MiB tmpfs, then filler until ~220 KiB are left: the store takes its first runs (each run's
+  // A 2 MiB tmpfs, then filler until ~700 KiB are left: the store takes its first runs (each run's
   // history ~100-250 KB in the WAL) and then SQLite reports "database or disk is full" mid-run.
   const Mount m(scratch() / "small", "tmpfs", "tmpfs", 0, "size=2m");
   if (!m.ok) GTEST_SKIP() << "cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)";
   {
     std::ofstream filler(m.dir / "filler", std::ios::binary);
-    filler << std::string(2 * 1024 * 1024 - 220 * 1024, 'x');
+    filler << std::string(2 * 1024 * 1024 - 700 * 1024, 'x');
   }
   const fs::path store = m.dir / "store.sqlite";
   const CliRun r = run("reproduce " + kExperiment + " --store " + store.string());
@@ -240,6 +240,8 @@ TEST(FaultDisk, StoreOnAFullTmpfsMidRun) {
   fs::remove(m.dir / "filler");
   const long kept = stored_runs(store);
   EXPECT_EQ(kept, announced) << r.out;
+  EXPECT_GE(announced, 1) << r.out;  // the disk filled mid-run, not before the first run ...
+  EXPECT_LT(announced, 6) << r.out;  // ... nor after the last
   const CliRun again = run("reproduce " + kExperiment + " --store " + store.string());
   EXPECT_EQ(again.code, 0) << again.err;
   EXPECT_NE(again.out.find(std::to_string(kept) + " reused"), std::string::npos) << again.out;
