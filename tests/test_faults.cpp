@@ -117,8 +117,8 @@ TEST(FaultStore, CorruptedRowIsNamedAndTheOtherRunsKept) {
 }
 
 TEST(FaultStore, NullCellIsAnErrorNotACrash) {
-  // Found by fuzz/fuzz_store_rows: a NULL final_json (a table without NOT NULL, written by another
-  // tool) was handed to the JSON parser as a null pointer.
+  // Seen while writing fuzz/fuzz_store_rows: a NULL final_json (a table without NOT NULL, written
+  // by another tool) was handed to the JSON parser as a null pointer.
   const fs::path store = scratch() / "null.sqlite";
   sql(store, "CREATE TABLE schema_version(version INTEGER); INSERT INTO schema_version VALUES(1);"
              "CREATE TABLE runs(experiment, arm, seed, scale, config_hash, regcheck_version, final_json, history_json, seconds, "
@@ -146,6 +146,7 @@ TEST(FaultParsers, StatsCellWithAnExponentOf40Digits) {
 }
 
 TEST(FaultParsers, ConfigNumberBeyondDouble) {
+  // The store's out_of_range.406 (above) in `train --config`: was "internal error", exit 3.
   const CliRun r = run("train --config " + write("big.json", "{\"epochs\": 1e999}").string());
   expect_one_error_line(r, "big.json");
 }

@@ -139,8 +139,8 @@ std::optional<RunRecord> ResultsStore::find(const RunKey& k) const {
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW) fail(db_, path_, "reading a run");
   // A row damaged or written by another tool is named, not parsed blindly: a NULL cell was a null
-  // pointer handed to the JSON parser, bad JSON (or a number beyond double: out_of_range.406) a
-  // bare parser message reported as an internal error (both found by fuzz/fuzz_store_rows).
+  // pointer handed to the JSON parser, bad JSON (or a number beyond double: out_of_range.406, found
+  // by fuzz/fuzz_store_rows) a bare parser message reported as an internal error.
   auto json_cell = [&](int col, const char* name, bool object) {
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.s, col));
     const auto bad = [&](const std::string& why) {
