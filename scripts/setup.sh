@@ -11,6 +11,7 @@ PACKAGES=(
   dataset-fashion-mnist python3-sklearn libsqlite3-dev
   gnuplot-nox chromium python3-matplotlib python3-nbformat jupyter-nbconvert python3-ipykernel
   libopenmpi-dev openmpi-bin slurm-wlm munge sqlite3
+  clang libclang-rt-14-dev libomp-14-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -138,10 +138,30 @@ std::optional<RunRecord> ResultsStore::find(const RunKey& k) const {
   const int rc = sqlite3_step(s.s);
   if (rc == SQLITE_DONE) return std::nullopt;
   if (rc != SQLITE_ROW) fail(db_, path_, "reading a run");
+  // A row damaged or written by another tool is named, not parsed blindly: a NULL cell was a null
+  // pointer handed to the JSON parser, bad JSON (or a number beyond double: out_of_range.406, found
+  // by fuzz/fuzz_store_rows) a bare parser message reported as an internal error.
+  auto json_cell = [&](int col, const char* name, bool object) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(s.s, col));
+    const auto bad = [&](const std::string& why) {
+      return std::invalid_argument(fmt::format("--store: '{}': the stored run of {} arm '{}' seed {} is damaged: {} {} "
+                                               "(rerun with --fresh to train it again, or use another --store)",
+                                               path_, k.experiment, k.arm, k.seed, name, why));
+    };
+    if (!text) throw bad("is NULL");
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(text, text + sqlite3_column_bytes(s.s, col));
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range.406 for a number beyond double
+      throw bad(fmt::format("is not JSON ({})", e.what()));
+    }
+    if (object ? !j.is_object() : !j.is_array()) throw bad(object ? "is not a JSON object" : "is not a JSON array");
+    return j;
+  };
   RunRecord r;
   r.arm = k.arm, r.seed = k.seed;
-  r.final = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s.s, 0)));
-  r.history = nlohmann::json::parse(reinterpret_cast<const char*>(sqlite3_column_text(s.s, 1)));
+  r.final = json_cell(0, "final_json", true);
+  r.history = json_cell(1, "history_json", false);
   r.seconds = sqlite3_column_double(s.s, 2);
   return r;
 }

@@ -457,7 +457,7 @@ TrainConfig load_config(const fs::path& file) {
     j = parse_without_duplicate_keys(ss.str());
   } catch (const std::invalid_argument& e) {  // a repeated key, named with its path
     throw std::invalid_argument(fmt::format("--config: '{}': {}", file.string(), e.what()));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range.406 for a number such as 1e999
     // e.what() is one line: "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
     throw std::invalid_argument(fmt::format("--config: '{}' is not valid JSON: {}", file.string(), e.what()));
   }

@@ -229,7 +229,11 @@ CenteredColumn center(std::size_t n, CellAt cell_at, Where where) {
     }
     std::optional<double> v;
     if (d && ref) v = exact_difference(*d, *ref);
-    out.x[i] = v ? *v : wide_difference(s, ref_text);
+    try {
+      out.x[i] = v ? *v : wide_difference(s, ref_text);
+    } catch (const std::runtime_error&) {  // Boost cannot read an exponent of ~40 digits (found by fuzz/fuzz_stats_csv)
+      throw std::invalid_argument(fmt::format("{}: '{}' has an exponent too large to read (allowed: a finite decimal within the double range)", where(i), s));
+    }
     if (!std::isfinite(out.x[i])) throw std::invalid_argument(fmt::format("{}: '{}' is beyond the double range", where(i), s));
   }
   return out;
