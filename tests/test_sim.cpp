@@ -236,8 +236,12 @@ TEST(MeanTestVariants, StudentTNotNormalAtSmallN) {
   const Interval ci = t_interval(w, 0.05);
   EXPECT_NEAR(ci.hi - 3.0, 1.9632431614775576977, 64 * eps * 2);  // t_{0.975,4} sqrt(1/2)
   EXPECT_NEAR(3.0 - ci.lo, 1.9632431614775576977, 64 * eps * 2);
-  // Detectable deviation (t_{0.975,4} + t_{0.99,4}) se = 4.6127350682668694270.
-  EXPECT_NEAR(r.detectable_deviation, 4.612735068266869427, 64 * eps * 4.7);
+  // Detectable deviation c se, with c solving P(|Z - c U1| > t U2) = 0.99 (sim/mean_test.hpp):
+  // c = 12.306374581075424 from scipy 1.10 (adaptive dblquad over the chi densities, epsrel 1e-10,
+  // brentq xtol 1e-13; tests/data/detectable_multiplier.py), times se = sqrt(1/2). The classic
+  // (t_{0.975,4} + t_{0.99,4}) se = 4.6127 would be detected by a replication only ~80% of the time.
+  // Tolerance 1e-8 relative: the root is solved to 2^-30 and the trapezoid rule is far tighter.
+  EXPECT_NEAR(r.detectable_deviation, 12.306374581075424 * std::sqrt(0.5), 1e-8 * 8.7);
   // Normal reference (test_estimate): (z_{0.975} + z_{0.99}) se with se = 1.
   EXPECT_NEAR(test_estimate(0.0, 1.0, 1'000'000, 0.0, {0.05, 0.99}).detectable_deviation, 4.2863118585808953364,
               8 * eps * 4.3);
@@ -340,4 +344,37 @@ TEST(SimErrors, BadArgumentsThrow) {
   EXPECT_THROW(clopper_pearson(1, 10, 1.0), std::invalid_argument);
   EXPECT_THROW(trials_to_detect(0.6, 2, 1e-3, 0.99), std::invalid_argument);  // 2 x 0.6 > 1
   EXPECT_THROW(trials_to_detect(0.05, 1, 1e-3, 0.99), std::invalid_argument);
+}
+
+// The detectable-deviation multiplier against an independent computation (scipy 1.10: adaptive
+// dblquad over the two chi densities, brentq; tests/data/detectable_multiplier.py), and the
+// property it is defined by, by simulation: an independent replication of R = 64 normal replicate
+// means, tested against theory + c se_hat, misses with probability 0.01. 20000 trials: the miss
+// count is Binomial(20000, 0.01) (mean 200, sd 14.1); accepted in [120, 290], whose probability
+// under the nominal rate exceeds 1 - 1e-9 (normal tails at 5.7 and 6.4 sd). The classic multiplier
+// (t + t_power) misses 4.4% (880 of 20000) and fails it; so does a miss rate of 1.5% (300 expected).
+TEST(MeanTestVariants, DetectableMultiplierMatchesScipyAndItsDefinition) {
+  EXPECT_NEAR(detectable_multiplier(student_t_upper_quantile(0.025, 4), 0.99, 4), 12.306374581075424, 1e-8 * 12.3);
+  EXPECT_NEAR(detectable_multiplier(student_t_upper_quantile(0.5e-8, 63), 0.99, 63), 9.993287960590074, 1e-8 * 10);
+  EXPECT_NEAR(detectable_multiplier(student_t_upper_quantile(0.5e-4, 499), 0.99, 499), 6.313168945341589, 1e-8 * 6.3);
+  // Large dof: the known-se multiplier z_{1-alpha/2} + z_power.
+  EXPECT_NEAR(detectable_multiplier(5.0, 0.99, 2e5), 5.0 + 2.3263478740408408, 1e-12);
+  const int R = 64, trials = 20000;
+  const double alpha = 1e-8;
+  int missed = 0;
+  for (int k = 0; k < trials; ++k) {
+    auto f = [](Stream& s, std::uint64_t) { return s.normal(); };
+    const Welford w1 = run_samples<Welford>(stream_id("mult1"), static_cast<std::uint64_t>(k) * R, R, McOptions{11, 1, 4096}, f);
+    const Welford w2 = run_samples<Welford>(stream_id("mult2"), static_cast<std::uint64_t>(k) * R, R, McOptions{11, 1, 4096}, f);
+    const MeanTestResult r = test_mean(w1, 0.0, {alpha});
+    missed += test_mean(w2, r.detectable_deviation, {alpha}).verdict != Verdict::Fails;
+  }
+  EXPECT_GE(missed, 120);
+  EXPECT_LE(missed, 290);
+}
+
+TEST(MeanTestVariants, DetectableMultiplierRejectsMisuse) {
+  EXPECT_THROW(detectable_multiplier(0.0, 0.99, 10), std::invalid_argument);
+  EXPECT_THROW(detectable_multiplier(2.0, 1.0, 10), std::invalid_argument);
+  EXPECT_THROW(detectable_multiplier(2.0, 0.99, 0.5), std::invalid_argument);
 }
