@@ -12,6 +12,7 @@
 //  - Masks: two Bernoulli draws per 64-bit word (32 bits each, see bernoulli_threshold), drawn
 //    for every coordinate in a separate loop; the arithmetic is then branch free.
 #include "sim/rng.hpp"
+#include "sim/rng_lanes.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -69,6 +70,27 @@ inline TrainTest dropact_sample(sim::Stream& s, const double* w, int d, double p
       const double xj = x[j], r = xj > 0.0 ? xj : 0.0;
       train += w[j0 + j] * ((1.0 - P[j]) * xj + P[j] * r);  // eq. (13), exact for P in {0, 1}
       test += w[j0 + j] * ((1.0 - p) * xj + p * r);          // eq. (14)
+    }
+  }
+  return {train, test};
+}
+
+// The same sample as dropact_sample on the lanes generator (sim/rng_lanes.hpp: Philox4x32-10 on 8
+// counters at once, Box-Muller on the lanes): per block of <= 64 coordinates, one draw of n
+// normals then n 32-bit mask words (Bernoulli(p) iff word < keep, keep = bernoulli_threshold(p)). A different
+// stream of numbers than dropact_sample's, equally a pure function of (seed, stream, sample index).
+inline TrainTest dropact_sample_lanes(sim::LaneStream& s, const double* w, int d, double p, std::uint64_t keep) {
+  double x[64];
+  std::uint32_t u[64];
+  double train = 0, test = 0;
+  for (int j0 = 0; j0 < d; j0 += 64) {
+    const int n = d - j0 < 64 ? d - j0 : 64;
+    s.draw(x, n, u, n);
+    for (int j = 0; j < n; ++j) {
+      const double xj = x[j], r = xj > 0.0 ? xj : 0.0;
+      const double P = u[j] < keep ? 1.0 : 0.0;
+      train += w[j0 + j] * ((1.0 - P) * xj + P * r);  // eq. (13), exact for P in {0, 1}
+      test += w[j0 + j] * ((1.0 - p) * xj + p * r);    // eq. (14)
     }
   }
   return {train, test};
