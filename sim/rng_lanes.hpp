@@ -15,9 +15,10 @@
 //  - every call draws whole batches of 8 consecutive blocks b, b+1, ..., b+7 (lane l computes
 //    block b + l) and discards what it does not use; the next call starts at b + 8. The numbers a
 //    sample sees therefore depend only on its own counters and the sequence of calls it makes:
-//    identical for any thread count, schedule or machine (integer arithmetic; the normal
-//    transform uses no FMA contraction: the build is ISO C++ with -ffp-contract=off by default,
-//    so the scalar and vector code paths round alike).
+//    identical for any thread count or schedule (the words are integer arithmetic, identical on
+//    every machine; the normal transform is floating point compiled for the host, and GCC may
+//    contract a*b+c into FMAs (-march=native has them): the doubles are those of this build, as
+//    for every other floating-point result of the project).
 //  - words (draw / u32): batch k's word i of lane l goes to out[32 k + 8 i + l] (lane-major).
 //  - normals (draw / normal): block b + l gives one Box-Muller pair: u1 = (top 53 bits of w1:w0 + 1) 2^-53
 //    in (0, 1] (so log u1 is finite; the tail is cut at sqrt(106 ln 2) = 8.57 sd, probability
@@ -168,14 +169,14 @@ class LaneStream {
           case 2: transform<2>(x, z); break;
           default: transform<1>(x, z); break;
         }
-        if (!full) std::memcpy(normals + i0, buf, static_cast<std::size_t>(n_normals - i0) * sizeof(double));
+        if (!full)
+          for (int i = 0; i < n_normals - i0; ++i) normals[i0 + i] = buf[i];
       }
       for (int k = nn; k < g; ++k) {
         const int i0 = (done + k - nb_norm) * kWordsPerBatch;
-        if (n_words - i0 >= kWordsPerBatch)
-          std::memcpy(words + i0, &x[k][0][0], kWordsPerBatch * sizeof(std::uint32_t));
-        else
-          std::memcpy(words + i0, &x[k][0][0], static_cast<std::size_t>(n_words - i0) * sizeof(std::uint32_t));
+        const int m = n_words - i0 < kWordsPerBatch ? n_words - i0 : kWordsPerBatch;
+        const std::uint32_t* src = &x[k][0][0];
+        for (int i = 0; i < m; ++i) words[i0 + i] = src[i];
       }
       done += g;
     }
@@ -254,8 +255,9 @@ class LaneStream {
   // (uniforms, log, sqrt, sin/cos), each simple enough for GCC to vectorize (G batches side by
   // side: independent polynomial chains hide each other's latency). The square root by
   // _mm256_sqrt_pd where AVX is there (std::sqrt would keep errno handling, a branch and a call,
-  // in the loop): both are IEEE correctly rounded, so every path gives the same doubles as
-  // box_muller() below.
+  // in the loop): both are IEEE correctly rounded. tests/test_rng_lanes.cpp asserts that this
+  // build's vector path gives the same doubles as box_muller() below (the compiler contracts the
+  // same expressions in both; were that ever not so, the test would report it).
   template <int G>
   static void transform(const std::uint32_t (*x)[4][kLanes], double* z) {
     constexpr int E = G * kLanes;
