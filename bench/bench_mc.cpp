@@ -4,7 +4,11 @@
 //   BM_ShiftRatioKernel/d:64       : kernel only (draw x, mask, X_train, X_test), 1 thread
 //   BM_ShiftRatioEstimate/d:64     : the full estimate as the claim computes it (kernel + Welford
 //                                    moments + delta method) through sim::run_samples, 1 thread
-//   BM_ShiftRatioEstimate1e7       : 10^7 samples once, the figure bench/mc-vs-numpy compares
+//   BM_ShiftRatioEstimate1e7       : 10^7 samples once (the former bench/mc-vs-numpy figure)
+//   BM_ShiftRatioKernelLanes/d     : kernel on the lanes generator (sim/rng_lanes.hpp)
+//   BM_ShiftRatioLanes/d, BM_ShiftRatioScalar/d : the full plain-MC estimate, 2^21 samples once,
+//                                    lanes generator / ziggurat on sim::Stream: the samples/s
+//                                    figures bench/mc-vs-numpy compares with NumPy
 // Counter "samples_per_s" is the rate (benchmark::Counter::kIsRate).
 #include "claims/dropact/mc_estimate.hpp"
 #include "claims/dropact/mc_kernel.hpp"
