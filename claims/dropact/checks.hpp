@@ -6,6 +6,7 @@
 #include "claims/core/mc_check.hpp"
 #include "claims/dropact/mc_estimate.hpp"
 #include "sim/rqmc.hpp"
+#include "theory/dropact.hpp"
 
 #include <fmt/format.h>
 
@@ -117,6 +118,14 @@ RqmcResult<2> mean_rqmc(const CheckContext& ctx, const std::string& tag, const s
 RqmcResult<1> ratio_rqmc(const CheckContext& ctx, const std::string& name, const std::string& stream,
                          dropact_mc::Method method, const std::vector<double>& w, double p, double theory, double shift,
                          const sim::RqmcOptions& ro);
+
+// The Monte Carlo instances of the claims, exposed so bench/bench_mc_efficiency.cpp times the
+// claims' own estimators on the claims' own instances: the random weights w of grid point k of
+// dropact.prop5_2.shift-ratio (the last point's w made all positive, as the claim does), and the
+// d = 64, m = 8, n_in = 16 net of the Property 5.1 Monte Carlo sub-check of claim `claim_id`.
+inline constexpr int kShiftRatioBenchPoint = 5;  // p = 0.95, d = 16
+std::vector<double> shift_ratio_mc_w(const CheckContext& ctx, int k, int d);
+theory::dropact::OneHidden penalty_mc_net(const CheckContext& ctx, const std::string& claim_id);
 
 // Fills the top-level Monte Carlo summary of a claim from its records: the largest detectable
 // deviation among its main tests (the claim resolves deviations at least that large).

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,16 +70,23 @@ inline RatioEstimate ratio_from(const sim::MultiWelford<4>& acc) {
   return e;
 }
 
-// n samples [first, first + n) of stream `stream` (sim::stream_id of a name).
+// n samples [first, first + n) of stream `stream` (sim::stream_id of a name). Generator::Lanes
+// (Drop-Activation only) draws with sim::LaneStream (dropact_sample_lanes): other numbers, same law.
+enum class Generator { Scalar, Lanes };
 inline sim::MultiWelford<4> ratio_moments(Method method, const std::vector<double>& w, double p, double shift_train,
                                           double shift_test, std::uint64_t stream, std::uint64_t first,
-                                          std::uint64_t n, const sim::McOptions& opt) {
+                                          std::uint64_t n, const sim::McOptions& opt,
+                                          Generator gen = Generator::Scalar) {
   const std::uint64_t keep = bernoulli_threshold(p);
   const int d = static_cast<int>(w.size());
   const double* wp = w.data();
-  return sim::run_samples<sim::MultiWelford<4>>(stream, first, n, opt, [&](sim::Stream& s, std::uint64_t) {
-    const TrainTest t = method == Method::DropActivation ? dropact_sample(s, wp, d, p, keep)
-                                                         : dropout_sample(s, wp, d, p, keep);
+  if (gen == Generator::Lanes && method != Method::DropActivation)
+    throw std::invalid_argument("ratio_moments: Generator::Lanes is implemented for Method::DropActivation only");
+  return sim::run_samples<sim::MultiWelford<4>>(stream, first, n, opt, [&](sim::Stream& s, std::uint64_t i) {
+    sim::LaneStream ls(opt.seed, stream, i);
+    const TrainTest t = gen == Generator::Lanes                 ? dropact_sample_lanes(ls, wp, d, p, keep)
+                        : method == Method::DropActivation ? dropact_sample(s, wp, d, p, keep)
+                                                           : dropout_sample(s, wp, d, p, keep);
     const double a = t.train - shift_train, b = t.test - shift_test;
     Eigen::Matrix<double, 4, 1> v;
     v << a, a * a, b, b * b;

@@ -12,6 +12,7 @@
 //  - Masks: two Bernoulli draws per 64-bit word (32 bits each, see bernoulli_threshold), drawn
 //    for every coordinate in a separate loop; the arithmetic is then branch free.
 #include "sim/rng.hpp"
+#include "sim/rng_lanes.hpp"
 
 #include <boost/random/normal_distribution.hpp>
 
@@ -71,6 +72,37 @@ inline TrainTest dropact_sample(sim::Stream& s, const double* w, int d, double p
       test += w[j0 + j] * ((1.0 - p) * xj + p * r);          // eq. (14)
     }
   }
+  return {train, test};
+}
+
+// The same sample as dropact_sample on the lanes generator (sim/rng_lanes.hpp: Philox4x32-10 on 8
+// counters at once, Box-Muller on the lanes): per block of <= 64 coordinates, one draw of n
+// normals then n 32-bit mask words (Bernoulli(p) iff word < keep, keep = bernoulli_threshold(p)). A different
+// stream of numbers than dropact_sample's, equally a pure function of (seed, stream, sample index).
+// The sums run in 8 partial accumulators (coordinate j into accumulator j mod 8, added up in a
+// fixed order at the end): a single running sum is a chain of d dependent additions (4 cycles
+// each), the 8 chains vectorize. The order is fixed, so the result is still a pure function of
+// the sample's numbers.
+inline TrainTest dropact_sample_lanes(sim::LaneStream& s, const double* w, int d, double p, std::uint64_t keep) {
+  double x[64];
+  std::uint32_t u[64];
+  double tr[8] = {0, 0, 0, 0, 0, 0, 0, 0}, te[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const auto add = [&](int l, double wj, double xj, std::uint32_t uj) {
+    const double r = xj > 0.0 ? xj : 0.0;
+    const double P = uj < keep ? 1.0 : 0.0;
+    tr[l] += wj * ((1.0 - P) * xj + P * r);  // eq. (13), exact for P in {0, 1}
+    te[l] += wj * ((1.0 - p) * xj + p * r);  // eq. (14)
+  };
+  for (int j0 = 0; j0 < d; j0 += 64) {
+    const int n = d - j0 < 64 ? d - j0 : 64;
+    s.draw(x, n, u, n);
+    int j = 0;
+    for (; j + 8 <= n; j += 8)
+      for (int l = 0; l < 8; ++l) add(l, w[j0 + j + l], x[j + l], u[j + l]);
+    for (int l = 0; j + l < n; ++l) add(l, w[j0 + j + l], x[j + l], u[j + l]);
+  }
+  const double train = ((tr[0] + tr[1]) + (tr[2] + tr[3])) + ((tr[4] + tr[5]) + (tr[6] + tr[7]));
+  const double test = ((te[0] + te[1]) + (te[2] + te[3])) + ((te[4] + te[5]) + (te[6] + te[7]));
   return {train, test};
 }
 

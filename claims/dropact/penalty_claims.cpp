@@ -110,10 +110,9 @@ ExactSummary exact_enumeration(const CheckContext& ctx, const std::string& claim
 template <class Rhs>
 std::vector<CheckRecord> mc_large_d(const CheckContext& ctx, const std::string& claim_id, Rhs&& rhs, double theory_scale,
                                     double* rhs_out, double* magnitude_out) {
-  sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/mc-instance"), 0);
-  const int d = 64, m = 8, n_in = 16;
+  const td::OneHidden net = penalty_mc_net(ctx, claim_id);
+  const int d = static_cast<int>(net.W1.rows()), m = static_cast<int>(net.W2.rows()), n_in = static_cast<int>(net.W1.cols());
   const double p = 0.8;
-  const td::OneHidden net = random_net(s, d, m, n_in);
   const Eigen::VectorXd v = net.W1 * net.x;
   const double theory = theory_scale * rhs(net, p);
   if (rhs_out) *rhs_out = theory;
@@ -199,6 +198,11 @@ CheckRecord smallest_net_record(std::string name, const td::OneHidden& net, doub
 }
 
 }  // namespace
+
+td::OneHidden penalty_mc_net(const CheckContext& ctx, const std::string& claim_id) {
+  sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/mc-instance"), 0);
+  return random_net(s, 64, 8, 16);
+}
 
 std::vector<CheckRecord> penalty_mc(const CheckContext& ctx, bool corrected, double theory_scale, double* rhs,
                                     double* magnitude_out) {

@@ -163,6 +163,13 @@ ClaimResult prop5_2_mean(const CheckContext& ctx) {
   return r;
 }
 
+std::vector<double> shift_ratio_mc_w(const CheckContext& ctx, int k, int d) {
+  std::vector<double> w = random_w(ctx, "dropact.prop5_2.shift-ratio", k, d);
+  if (k + 1 == kShiftRatioMcTests)
+    for (double& v : w) v = std::abs(v) + 1.0;
+  return w;
+}
+
 // Eq. (15): 50-digit reference values (Boost.Multiprecision) against the double implementation
 // (in ULPs), then Monte Carlo over a grid of p with a different random w (and d) at each point:
 // the ratio is tested against eq. (15) evaluated once, independent of w.
@@ -202,9 +209,7 @@ ClaimResult prop5_2_shift_ratio(const CheckContext& ctx) {
   nlohmann::json table = nlohmann::json::array();
   for (std::size_t k = 0; k < grid.size(); ++k) {
     const auto [p, d] = grid[k];
-    std::vector<double> w = random_w(ctx, id, static_cast<int>(k), d);
-    if (k + 1 == grid.size())
-      for (double& v : w) v = std::abs(v) + 1.0;
+    const std::vector<double> w = shift_ratio_mc_w(ctx, static_cast<int>(k), d);
     const std::string name = fmt::format("p={} d={}", p, d);
     const double theory = td::shift_ratio(p);
     const auto e = ratio_rqmc(ctx, name, fmt::format("{}/rqmc/{}", id, name), Method::DropActivation, w, p, theory,
