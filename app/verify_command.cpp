@@ -201,8 +201,13 @@ int run_verify(const VerifyOptions& o, const std::vector<const claims::Claim*>& 
   return mismatches == 0 ? 0 : 1;
 }
 
-// One observed rate of --calibrate against its nominal value.
-nlohmann::json rate_report(const std::string& what, std::uint64_t events, std::uint64_t trials, double nominal, bool* consistent) {
+// One observed rate of --calibrate against its nominal value. upper_only: only a rate above the
+// nominal one is an error (the power self-test miss rate: the detectable deviation promises AT
+// LEAST the stated power; RQMC replicate means have lighter tails than normal, so their estimated
+// se varies less than the chi distribution the multiplier assumes and they miss less often than
+// nominal, e.g. 0.064 for 0.1; that is reported as "conservative", not as an inconsistency).
+nlohmann::json rate_report(const std::string& what, std::uint64_t events, std::uint64_t trials, double nominal, bool* consistent,
+                           bool upper_only = false) {
   nlohmann::json j = {{"events", events}, {"trials", trials}, {"nominal", nominal}};
   const std::uint64_t need = sim::trials_to_detect(nominal, 2.0, kCalibrationLevel, kCalibrationPower);
   j["trials_to_catch_2x"] = need;
@@ -212,14 +217,17 @@ nlohmann::json rate_report(const std::string& what, std::uint64_t events, std::u
     return j;
   }
   const sim::RateInterval ci = sim::clopper_pearson(events, trials, kCalibrationLevel);
-  *consistent = ci.lo <= nominal && nominal <= ci.hi;
+  *consistent = ci.lo <= nominal && (upper_only || nominal <= ci.hi);
+  const bool conservative = upper_only && ci.hi < nominal;
   const double rate = static_cast<double>(events) / static_cast<double>(trials);
   fmt::print("{}: {} / {} = {:.4f}, Clopper-Pearson {:g}% CI [{:.4f}, {:.4f}], nominal {:g}: {} at level {:g} "
              "({} trials catch a 2x error with power {:g}{})\n",
              what, events, trials, rate, 100 * (1 - kCalibrationLevel), ci.lo, ci.hi, nominal,
-             *consistent ? "consistent" : "inconsistent", kCalibrationLevel, need, kCalibrationPower,
+             !*consistent ? "inconsistent" : conservative ? "consistent (conservative: below nominal)" : "consistent",
+             kCalibrationLevel, need, kCalibrationPower,
              trials >= need ? "; this run has enough" : "; this run has fewer");
-  j.update({{"rate", rate}, {"ci_lo", ci.lo}, {"ci_hi", ci.hi}, {"consistent", *consistent}});
+  j.update({{"rate", rate}, {"ci_lo", ci.lo}, {"ci_hi", ci.hi}, {"consistent", *consistent}, {"conservative", conservative},
+            {"one_sided", upper_only}});
   return j;
 }
 
@@ -277,7 +285,7 @@ int run_calibrate(const VerifyOptions& o, const std::vector<const claims::Claim*
   nlohmann::json doc;
   doc["false_fail"] = rate_report("false-FAIL rate", ff, ff_n, o.calibrate_alpha, &ok_a);
   // Reported as the miss rate 1 - detection, so that "2x error" means the same as for alpha.
-  doc["power_self_test_miss"] = rate_report("power self-test miss rate", det_n - det, det_n, miss, &ok_p);
+  doc["power_self_test_miss"] = rate_report("power self-test miss rate", det_n - det, det_n, miss, &ok_p, /*upper_only=*/true);
   fmt::print("power self-test detection rate: {} / {} (nominal {:g})\n", det, det_n, o.calibrate_power);
   if (errors) fmt::print("{} claim run(s) ended in ERROR\n", errors);
   if (!o.json.empty()) {
@@ -342,7 +350,7 @@ Runner add_verify_command(CLI::App& app) {
   allowed(cmd->add_option("--calibrate-power", o->calibrate_power, "Power of the self-tests during --calibrate (0.5..0.999, default 0.9)"),
           "0.5..0.999");
   allowed(cmd->add_option("--calibrate-fraction", o->calibrate_fraction,
-                          "Sample-size fraction during --calibrate (0.0001..1, default 0.01; floor 2000 samples per check)"),
+                          "Sample-size fraction during --calibrate (0.0001..1, default 0.01; floor 1024 samples per check)"),
           "0.0001..1");
   allowed(cmd->add_option("--calibrate-inject", o->calibrate_inject,
                           "Test hook: run the tests at F x the nominal alpha and miss rate while comparing against the "

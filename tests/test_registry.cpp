@@ -241,7 +241,7 @@ TEST(Registry, MonteCarloCountAndAlphaMustMatchTheDeclaration) {
 }
 
 // mc_n: the power level picks the size; the calibration's sample fraction scales it with a floor
-// of 2000 samples, never above the unscaled size.
+// of 1024 samples, never above the unscaled size.
 TEST(CheckContextTest, McNFollowsPowerAndSampleFraction) {
   CheckContext ctx;
   EXPECT_EQ(ctx.mc_n(100'000, 1'000'000), 100'000u);
@@ -250,8 +250,8 @@ TEST(CheckContextTest, McNFollowsPowerAndSampleFraction) {
   EXPECT_EQ(ctx.target_relative_resolution(), 1e-4);
   ctx.sample_fraction = 0.01;
   EXPECT_EQ(ctx.mc_n(100'000, 1'000'000), 10'000u);
-  EXPECT_EQ(ctx.mc_n(100'000, 100'000), 2'000u);  // floor
-  EXPECT_EQ(ctx.mc_n(1'000, 1'000), 1'000u);      // never above the unscaled size
+  EXPECT_EQ(ctx.mc_n(100'000, 100'000), 1024u);  // floor
+  EXPECT_EQ(ctx.mc_n(500, 500), 500u);            // never above the unscaled size
 }
 
 // relative_detectable: detectable / |theory|, or the absolute value (marked) at theory 0, scored

@@ -211,6 +211,40 @@ std::vector<CheckRecord> penalty_mc(const CheckContext& ctx, bool corrected, dou
                    : mc_large_d(ctx, "dropact.prop5_1.penalty", td::penalty_rhs_printed, theory_scale, rhs, magnitude_out);
 }
 
+// The loss of one mask (td::train_loss, the summand of both sides' expectation) against the layer
+// written out here from its definition, eq. (4): s_j = v_j when the mask keeps the identity
+// (P_j = 0), r(v_j) = max(v_j, 0) when it keeps the nonlinearity; loss = ||W2 s - y||^2.
+// 72 random instances (d = 1..12), one random mask each. Tolerance: both sides sum the same
+// products in possibly different orders: 4 (d + n_in + 2) eps times the absolute-value scale
+// (|W2| |W1| |x| + |y|)^2 of the loss (n_in roundings in v = W1 x, d in each output, the square).
+CheckRecord train_loss_record(const CheckContext& ctx, const std::string& claim_id) {
+  double worst = 0;
+  for (int i = 0; i < 72; ++i) {
+    sim::Stream s(ctx.seed, sim::stream_id(claim_id + "/one-mask"), static_cast<std::uint64_t>(i));
+    const int d = 1 + i % 12;
+    const td::OneHidden net = random_net(s, d, 1 + static_cast<int>(s.below(3)), 1 + static_cast<int>(s.below(4)));
+    Eigen::Matrix<bool, Eigen::Dynamic, 1> mask(d);
+    for (int j = 0; j < d; ++j) mask[j] = s.uniform() < 0.5;
+    double loss = 0, scale = 0;
+    for (Eigen::Index o = 0; o < net.W2.rows(); ++o) {
+      double out = 0, mag = 0;
+      for (int j = 0; j < d; ++j) {
+        double v = 0, v_abs = 0;
+        for (Eigen::Index k = 0; k < net.W1.cols(); ++k) v += net.W1(j, k) * net.x[k], v_abs += std::abs(net.W1(j, k) * net.x[k]);
+        const double sj = mask[j] ? std::max(v, 0.0) : v;
+        out += net.W2(o, j) * sj;
+        mag += std::abs(net.W2(o, j)) * v_abs;
+      }
+      loss += (out - net.y[o]) * (out - net.y[o]);
+      scale += (mag + std::abs(net.y[o])) * (mag + std::abs(net.y[o]));
+    }
+    const double tol = 4.0 * (d + 2 + static_cast<double>(net.W1.cols())) * 0x1p-52 * scale;
+    worst = std::max(worst, std::abs(td::train_loss(net, mask) - loss) / tol);
+  }
+  return tolerance_record("loss of one mask (train_loss) vs the layer of eq. (4) written out, 72 random instances",
+                          "exact", worst, 1.0, fmt::format("worst error / tolerance {:.3g}", worst), 72);
+}
+
 ClaimResult prop5_1_penalty(const CheckContext& ctx) {
   ClaimResult r;
   const std::string id = "dropact.prop5_1.penalty";
@@ -250,6 +284,7 @@ ClaimResult prop5_1_penalty_corrected(const CheckContext& ctx) {
   const std::string id = "dropact.prop5_1.penalty.corrected";
   const ExactSummary ex = exact_enumeration(ctx, id, td::penalty_rhs_corrected);
   r.checks.push_back(enumeration_record(ex, "; "));
+  r.checks.push_back(train_loss_record(ctx, id));
 
   const td::OneHidden small = smallest_net();
   r.checks.push_back(smallest_net_record("the printed claim's counterexample d=2: W1=[1;1], x=-1, W2=[1 1], y=0, p=0.5",

@@ -10,6 +10,7 @@
 #include <boost/math/special_functions/ulp.hpp>
 #include <boost/math/tools/minima.hpp>
 
+#include <bit>
 #include <cmath>
 #include <numbers>
 
@@ -46,12 +47,15 @@ double ulps(double computed, const ref::Real& reference) {
 
 }  // namespace
 
-// RQMC sizes, per power level: R = 64 randomizations of 2^m points. R = 64 rather than 32: the
-// t test's se comes from R values, and its randomness lowers the power self-test's detection rate
-// at theory + delta below the nominal 0.99 (simulated: 0.90 at R = 32, 0.956 at R = 64, with
-// alpha = 1.85e-8). Measured detectable/|theory| at each use; the sizes keep it <= 0.7x the target.
+// RQMC sizes, per power level: R = 64 randomizations of 2^m points (m = log2_default, or
+// log2_high with --power high; `verify --calibrate` scales the points by its sample fraction through
+// ctx.mc_n, rounded down to a power of 2). R = 64: the se comes from R values; the detectable
+// deviation accounts for its randomness (sim::detectable_multiplier, c = 9.99 instead of 8.98 at
+// alpha 1.85e-8), so the power self-test detects with probability 0.99 exactly for normal replicate
+// means. Measured detectable/|theory| at each use; the sizes keep it <= 0.7x the target.
 sim::RqmcOptions rqmc_size(const CheckContext& ctx, int log2_default, int log2_high) {
-  return {ctx.power == CheckContext::Power::High ? log2_high : log2_default, 64};
+  const std::uint64_t n = ctx.mc_n(std::uint64_t{1} << log2_default, std::uint64_t{1} << log2_high);
+  return {static_cast<int>(std::bit_width(n)) - 1, 64};
 }
 
 // The variance ratio on RQMC points, masks integrated given x (dropact_mc::conditional_given_x):
@@ -173,6 +177,40 @@ std::vector<double> shift_ratio_mc_w(const CheckContext& ctx, int k, int d) {
 // Eq. (15): 50-digit reference values (Boost.Multiprecision) against the double implementation
 // (in ULPs), then Monte Carlo over a grid of p with a different random w (and d) at each point:
 // the ratio is tested against eq. (15) evaluated once, independent of w.
+// Var(X_train) and Var(X_test) of appendix 7.1 (td::var_train, td::var_test, the numerator and
+// denominator behind eq. 15) against their definitions integrated numerically: with x ~ N(0, 1),
+// per unit sum w^2, Var(X_train) = E_x[E_P a^2] - (E_x E_P a)^2 where the mask average given x is
+// E_P a = (1 - p) x + p r(x) and E_P a^2 = (1 - p) x^2 + p r(x)^2 (definition of the layer, eq. 4),
+// and Var(X_test) = Var_x((1 - p) x + p r(x)) (the test activation, eq. 5). Integrals over the real
+// line by 61-point Gauss-Kronrod on the two half lines (r has its kink at 0), variance in two
+// passes (centered second moment, not E a^2 - (E a)^2). Tolerance 1e-12 relative: the
+// integrands are smooth on each half line and decay like a Gaussian (quadrature error estimate
+// ~1e-16); a 1e-3 slip in either formula is 1e9 times the tolerance.
+CheckRecord variance_formulas_record() {
+  using boost::math::quadrature::gauss_kronrod;
+  const auto phi = [](double x) { return std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi); };
+  const auto E = [&](auto f) {
+    const auto g = [&](double x) { return f(x) * phi(x); };
+    return gauss_kronrod<double, 61>::integrate(g, -std::numeric_limits<double>::infinity(), 0.0, 15, 1e-15) +
+           gauss_kronrod<double, 61>::integrate(g, 0.0, std::numeric_limits<double>::infinity(), 15, 1e-15);
+  };
+  double worst = 0;
+  std::string where;
+  for (int k = 0; k <= 10; ++k) {
+    const double p = k / 10.0, sw2 = 1.0 + k;  // sum w^2 varies too (the formulas scale with it)
+    const auto mean_a = [&](double x) { return (1 - p) * x + p * std::max(x, 0.0); };
+    const double m = E(mean_a);
+    // Train: E_x[E_P (a - m)^2] = E_x[(1 - p)(x - m)^2 + p (r(x) - m)^2] (mask averaged exactly).
+    const double v_train = E([&](double x) { return (1 - p) * (x - m) * (x - m) + p * (std::max(x, 0.0) - m) * (std::max(x, 0.0) - m); });
+    const double v_test = E([&](double x) { return (mean_a(x) - m) * (mean_a(x) - m); });
+    const double e1 = std::abs(td::var_train(p, sw2) - sw2 * v_train) / (sw2 * v_train);
+    const double e2 = std::abs(td::var_test(p, sw2) - sw2 * v_test) / (sw2 * v_test);
+    if (std::max(e1, e2) > worst) worst = std::max(e1, e2), where = fmt::format("p = {}", p);
+  }
+  return tolerance_record("Var X_train, Var X_test (appendix 7.1) vs the layer's definition integrated (Gauss-Kronrod), p = 0..1",
+                          "closed-form-vs-numerics", worst, 1e-12, fmt::format("worst relative error {:.3g} at {}", worst, where));
+}
+
 ClaimResult prop5_2_shift_ratio(const CheckContext& ctx) {
   ClaimResult r;
   const std::string id = "dropact.prop5_2.shift-ratio";
@@ -199,6 +237,7 @@ ClaimResult prop5_2_shift_ratio(const CheckContext& ctx) {
   c.detail = fmt::format("max error {:.3f} ulp at p = {}", worst_ulps, worst_p);
   r.checks.push_back(c);
   r.extra["reference_50_digits"] = refs;
+  r.checks.push_back(variance_formulas_record());
 
   // Monte Carlo grid: (p, d); the last w is all positive (large mean) to show independence of w.
   const std::array<std::pair<double, int>, kShiftRatioMcTests> grid = {
