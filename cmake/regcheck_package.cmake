@@ -50,8 +50,7 @@ if(TARGET regcheck_nets)
 endif()
 
 install(TARGETS ${REGCHECK_EXPORTED} EXPORT regcheckTargets
-        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
-        INCLUDES DESTINATION ${REGCHECK_INSTALL_INCLUDEDIR})
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 # Public headers: those of the exported libraries, at their in-tree paths.
 install(DIRECTORY sim theory nets DESTINATION ${REGCHECK_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp"
         PATTERN "configs" EXCLUDE)

@@ -26,9 +26,9 @@ ClaimResult result_of(std::vector<CheckRecord> checks) {
   for (const CheckRecord& c : r.checks) {
     if (c.method == "power-self-test" || c.verdict != Verdict::Fails) continue;
     if (c.method == "monte-carlo")
-      r.counterexample = fmt::format("{}: estimate {:.6g}, {:g}% CI [{:.6g}, {:.6g}] excludes the stated {:.6g} (n = {}, alpha {:.3g})",
-                                     c.name, c.estimate.value_or(NAN), 100 * (1 - c.alpha.value_or(NAN)), c.ci_lo.value_or(NAN),
-                                     c.ci_hi.value_or(NAN), c.theory.value_or(NAN), c.n.value_or(0), c.alpha.value_or(NAN));
+      r.counterexample = fmt::format("{}: estimate {:.6g}, CI [{:.6g}, {:.6g}] at level 1 - {:.3g} excludes the stated {:.6g} (n = {})",
+                                     c.name, c.estimate.value_or(NAN), c.ci_lo.value_or(NAN), c.ci_hi.value_or(NAN),
+                                     c.alpha.value_or(NAN), c.theory.value_or(NAN), c.n.value_or(0));
     else
       r.counterexample = c.name + (c.detail.empty() ? std::string() : ": " + c.detail);
     break;
