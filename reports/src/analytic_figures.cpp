@@ -91,7 +91,7 @@ std::vector<FigureSpec> analytic_figure_specs(const std::string& source, const n
   if (source == "tl1") return figures_detail::tl1_specs(verify_doc);
   if (source == "gcsr") return figures_detail::gcsr_specs(verify_doc);
   if (source == "dlbook") return figures_detail::dlbook_specs(verify_doc);
-  return {};  // a source declared with the library (a user's Registry): its claims have no catalog figures
+  throw std::invalid_argument(fmt::format("analytic figures: unknown source '{}' (dropact, tl1, gcsr, dlbook)", source));
 }
 
 std::vector<RenderedFigure> analytic_figures(const std::string& source, const nlohmann::json& verify_doc) {

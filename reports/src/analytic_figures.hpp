@@ -24,9 +24,8 @@ struct FigureSpec {
 // `regcheck verify --json`. Monte Carlo points come from the claims' `extra` tables when the
 // document carries them, else (dropact, gcsr) from a small deterministic sweep seeded by the
 // document's `seed` (1 when absent); the caption says which. dlbook's figures (ensemble MSE vs k,
-// early-stopping alpha error) are drawn only from the tables, none when they are absent. Any other
-// source (claims declared with the library) has no figures (empty). Throws std::invalid_argument
-// naming a `claims` field that is not an array, or an `extra` row without its numeric fields.
+// early-stopping alpha error) are drawn only from the tables, none when they are absent. Throws std::invalid_argument naming an unknown
+// source, a `claims` field that is not an array, or an `extra` row without its numeric fields.
 std::vector<FigureSpec> analytic_figure_specs(const std::string& source, const nlohmann::json& verify_doc);
 
 namespace figures_detail {
