@@ -88,14 +88,7 @@ std::vector<CheckRecord> mc_ratio_check(const CheckContext& ctx, const McCheckSp
   const sim::MeanTestResult main = test(spec.stream, spec.theory);
   std::vector<CheckRecord> out{record_from(spec.name, main, opt.alpha)};
   if (spec.power_self_test) {
-    const sim::MeanTestResult power = test(spec.stream + "#power", spec.theory + main.detectable_deviation);
-    CheckRecord p = record_from(spec.name + " power self-test", power, opt.alpha);
-    p.method = "power-self-test";
-    p.detail = power.verdict == Verdict::Fails
-                   ? "detected theory + delta (as required)"
-                   : fmt::format("did not detect theory + delta (an event of probability {:g} by design)", 1 - opt.power);
-    p.verdict = power.verdict == Verdict::Fails ? Verdict::Holds : Verdict::Inconclusive;
-    out.push_back(p);
+    out.push_back(power_self_test_record(spec.name, test(spec.stream + "#power", spec.theory + main.detectable_deviation), opt));
   }
   return out;
 }
