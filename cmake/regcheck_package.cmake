@@ -37,6 +37,12 @@ target_link_libraries(regcheck_core INTERFACE regcheck_claims_core regcheck_sim 
 if(REGCHECK_NATIVE)
   target_compile_options(regcheck_core INTERFACE -march=native)
 endif()
+# Likewise a sanitizer build (REGCHECK_SANITIZE, scripts/sanitize.sh) installs instrumented libraries,
+# which need the sanitizer runtimes at the user's link (and the same instrumentation to compile).
+if(REGCHECK_SANITIZE OR REGCHECK_FUZZ)
+  target_compile_options(regcheck_core INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(regcheck_core INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all)
+endif()
 set_target_properties(regcheck_core PROPERTIES EXPORT_NAME core)
 add_library(regcheck::core ALIAS regcheck_core)
 list(APPEND REGCHECK_EXPORTED regcheck_core)

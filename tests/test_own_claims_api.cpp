@@ -168,6 +168,7 @@ TEST(OwnClaimsApiErrors, VerifyMainBadUsageExits2NamingTheValue) {
                                                                 {"own", "verify", "--claim", "mine.nope"},
                                                                 {"own", "verify", "--source", "dropact"},
                                                                 {"own", "verify", "--json"},
+                                                                {"own", "verify", "--json", "/nonexistent-folder/x.json"},
                                                                 {"own", "list", "--seed", "1"}}) {
     ::testing::internal::CaptureStderr();
     ::testing::internal::CaptureStdout();

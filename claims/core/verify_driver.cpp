@@ -424,6 +424,13 @@ int verify_main(int argc, char** argv, const Registry& reg) {
     }
     if (selected.empty()) throw MainUsage("no claim matches the --claim/--source selection");
     (void)verify_context(reg, o);  // validates threads, alpha and power before the run
+    if (!o.json.empty()) {  // fail before the run, not after it
+      std::error_code ec;
+      const std::filesystem::path dir = std::filesystem::absolute(o.json, ec).parent_path();
+      if (!std::filesystem::is_directory(dir, ec))
+        throw MainUsage(fmt::format("--json: folder '{}' of '{}' does not exist (allowed: a file path in an existing folder)",
+                                    dir.string(), o.json));
+    }
     return run_verify(reg, o, selected);
   } catch (const std::invalid_argument& e) {  // bad usage (MainUsage, select_claims, verify_context, writing the JSON)
     std::fprintf(stderr, "%s: error: %s\n", prog.c_str(), e.what());
