@@ -96,7 +96,7 @@ struct ClaimResult {
 
 struct Claim {
   std::string id;         // stable ID from CLAIMS.md
-  std::string source;     // dropact | gcsr | tl1 | dlbook
+  std::string source;     // dropact | gcsr | tl1 | dlbook, or one of a user Registry(sources)
   std::string method;     // as CLAIMS.md names it, e.g. "exact + monte-carlo"
   std::string statement;  // one line: the claim as printed
   Verdict expected = Verdict::Holds;

@@ -31,6 +31,19 @@ struct McCheckSpec {
 
 CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha);
 
+// The record of a power self-test (the test of an independent sample against theory + delta):
+// HOLDS when it detected (FAILS of the test), INCONCLUSIVE when it did not (probability 1 - power).
+inline CheckRecord power_self_test_record(const std::string& name, const sim::MeanTestResult& power,
+                                          const sim::MeanTestOptions& opt) {
+  CheckRecord p = record_from(name + " power self-test", power, opt.alpha);
+  p.method = "power-self-test";
+  p.detail = power.verdict == Verdict::Fails
+                 ? "detected theory + delta (as required)"
+                 : fmt::format("did not detect theory + delta (an event of probability {:g} by design)", 1 - opt.power);
+  p.verdict = power.verdict == Verdict::Fails ? Verdict::Holds : Verdict::Inconclusive;
+  return p;
+}
+
 template <class Sampler>
 std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpec& spec, Sampler&& sample) {
   const sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
@@ -41,13 +54,7 @@ std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpe
   if (spec.power_self_test) {
     const double shifted = spec.theory + main.detectable_deviation;
     const sim::MeanTestResult power = sim::test_mean(sim::run_mean(spec.stream + "#power", spec.n, mc, sample), shifted, opt);
-    CheckRecord p = record_from(spec.name + " power self-test", power, opt.alpha);
-    p.method = "power-self-test";
-    p.detail = power.verdict == Verdict::Fails
-                   ? "detected theory + delta (as required)"
-                   : fmt::format("did not detect theory + delta (an event of probability {:g} by design)", 1 - opt.power);
-    p.verdict = power.verdict == Verdict::Fails ? Verdict::Holds : Verdict::Inconclusive;
-    out.push_back(p);
+    out.push_back(power_self_test_record(spec.name, power, opt));
   }
   return out;
 }

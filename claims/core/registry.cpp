@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <exception>
@@ -11,10 +12,22 @@
 
 namespace regcheck::claims {
 
+Registry::Registry(std::vector<std::string> sources) : sources_(std::move(sources)) {
+  if (sources_.empty()) throw std::invalid_argument("Registry: no source given (allowed: one or more names of [a-z0-9_-])");
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const std::string& s = sources_[i];
+    const bool ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    });
+    if (!ok) throw std::invalid_argument(fmt::format("Registry: source '{}' is not allowed (allowed: a non-empty name of [a-z0-9_-])", s));
+    if (std::find(sources_.begin(), sources_.begin() + static_cast<std::ptrdiff_t>(i), s) != sources_.begin() + static_cast<std::ptrdiff_t>(i))
+      throw std::invalid_argument(fmt::format("Registry: source '{}' given twice", s));
+  }
+}
+
 void Registry::add(Claim c) {
-  static const std::set<std::string> sources{"dropact", "gcsr", "tl1", "dlbook"};
   if (c.id.empty() || !c.check) throw std::invalid_argument("Registry::add: claim needs an id and a check");
-  if (!sources.count(c.source))
+  if (std::find(sources_.begin(), sources_.end(), c.source) == sources_.end())
     throw std::invalid_argument("Registry::add: claim '" + c.id + "' has unknown source '" + c.source + "'");
   if (c.id.rfind(c.source + ".", 0) != 0)
     throw std::invalid_argument("Registry::add: claim '" + c.id + "' must start with its source '" + c.source + ".'");

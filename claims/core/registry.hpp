@@ -13,7 +13,16 @@ namespace regcheck::claims {
 
 class Registry {
  public:
-  void add(Claim c);  // throws std::invalid_argument on a duplicate ID or bad fields
+  // The catalog's registry: claims of the four built-in sources (dropact, gcsr, tl1, dlbook).
+  Registry() = default;
+  // A registry of one's own claims (README "Checking your own claims"): the allowed sources,
+  // e.g. {"mydraft"}; each must be non-empty, of [a-z0-9_-] only (it starts the claim IDs and names
+  // the notebook file). Throws std::invalid_argument naming a bad or repeated source.
+  explicit Registry(std::vector<std::string> sources);
+  // Throws std::invalid_argument on a duplicate ID or bad fields: an empty ID or no check, a source
+  // not among the registry's, an ID not starting with "<source>.", mc_tests < 0.
+  void add(Claim c);
+  const std::vector<std::string>& sources() const { return sources_; }
   const std::vector<Claim>& claims() const { return claims_; }
   const Claim* find(const std::string& id) const;
   // Monte Carlo tests over the whole registry: the Bonferroni divisor of the false-FAIL budget.
@@ -24,6 +33,7 @@ class Registry {
   ClaimResult run(const Claim& c, const CheckContext& ctx) const;
 
  private:
+  std::vector<std::string> sources_{"dropact", "gcsr", "tl1", "dlbook"};
   std::vector<Claim> claims_;
 };
 

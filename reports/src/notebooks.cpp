@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -26,6 +27,8 @@ std::string source_title(const std::string& s) {
     return "D. H. Park, C. M. Ho, Y. Chang, H. Zhang, \"Gradient-Coherent Strong Regularization for Deep Neural "
            "Networks\"";
   if (s == "tl1") return "\"Transformed l1 Regularization for Learning Sparse Deep Neural Networks\"";
+  // A user's own source (claims/core/verify_driver.hpp): no catalog title; its claims carry their statements.
+  if (s != "dlbook") return fmt::format("`{}` (claims declared with the regcheck library; each claim below carries its statement)", s);
   return "I. Goodfellow, Y. Bengio, A. Courville, *Deep Learning*, chapter 7 \"Regularization for Deep Learning\"";
 }
 
@@ -513,6 +516,18 @@ std::vector<std::string> notebook_sources(const NotebookInputs& in) {
   std::vector<std::string> out;
   for (const char* s : kSources)
     if (!claims_of(in.verify, s).empty() || !claims_of(in.reproduce, s).empty()) out.emplace_back(s);
+  // Then the sources of claims declared with the library (Registry(sources)), in order of first
+  // appearance; only names a Registry accepts ([a-z0-9_-]), since each names a file.
+  for (const std::optional<json>* doc : {&in.verify, &in.reproduce}) {
+    if (!*doc) continue;
+    for (const json& c : (**doc).at("claims")) {
+      const std::string s = c.is_object() ? text_of(c, "source") : "";
+      const bool name_ok = !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+      });
+      if (name_ok && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+  }
   return out;
 }
 

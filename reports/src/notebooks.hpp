@@ -26,7 +26,8 @@ struct NotebookInputs {
 std::string results_kind(const nlohmann::json& doc, const std::string& label, const std::string& expected_version);
 
 // The sources ("dropact", "gcsr", "tl1", "dlbook", in this order) with at least one claim in
-// the inputs.
+// the inputs, then those of claims declared with the library (a user's Registry(sources)), in order
+// of first appearance; a source name outside [a-z0-9_-] gets no notebook (it would name the file).
 std::vector<std::string> notebook_sources(const NotebookInputs& in);
 
 // The notebook of `source` (nbformat 4.5 JSON). Its code cells read data/verify.json and
