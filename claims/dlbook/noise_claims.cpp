@@ -387,7 +387,7 @@ ClaimResult check_noise(const CheckContext& ctx, bool weights) {
 void register_noise(Registry& reg) {
   reg.add({.id = "dlbook.7_6_1.input-noise",
            .source = "dlbook",
-           .method = "exact (linear, polynomial models) + monte-carlo (randomized QMC) slope in nu (tanh net)",
+           .method = "exact (linear, polynomial models) + monte-carlo (tanh net: Richardson slope in nu with a stated bias bound, quadratic control variate)",
            .statement = "Eq. 7.17 as printed, Hessian term included: input noise eps ~ N(0, nu I) gives E[(y^(x + eps) - y)^2] "
                         "= J + nu E[(y^ - y) tr grad_x^2 y^] + nu E||grad_x y^||^2 + O(nu^2) for smooth y^; for a linear "
                         "model the added term is exactly nu ||w||^2 (weight decay).",
@@ -401,7 +401,7 @@ void register_noise(Registry& reg) {
            .check = [](const CheckContext& ctx) { return check_noise(ctx, false); }});
   reg.add({.id = "dlbook.7_6_2.weight-noise",
            .source = "dlbook",
-           .method = "exact (linear, polynomial models, skewed-noise remainder) + monte-carlo (randomized QMC, tanh net)",
+           .method = "exact (linear, polynomial models, skewed-noise remainder) + monte-carlo (tanh net: Richardson slope with a stated bias bound, quadratic control variate)",
            .statement = "Eq. 7.22 as printed (with eta for its nu): weight noise of covariance eta I gives J + eta E[(y^ - y) "
                         "tr grad_W^2 y^] + eta E||grad_W y^||^2 + O(eta^2); for linear regression the added term is "
                         "eta E||x||^2, independent of the parameters.",
