@@ -18,6 +18,21 @@
 
 namespace regcheck::claims::dlbook {
 
+// R for one direction: loss(t) (long double) is the loss at perturbation t z; s the step (a power of
+// two keeps t z exact), nu = s^2. R = (4 D(nu) - D(4 nu)) / 3 = (16 e1 - e2) / (24 nu) with
+// e1 = g(s) + g(-s) - 2 g(0) = 2 nu D(nu) and e2 = g(2s) + g(-2s) - 2 g(0) = 8 nu D(4 nu).
+template <class Loss>
+long double richardson_slope(Loss&& loss, long double s) {
+  const long double nu = s * s;
+  const long double L0 = loss(0.0L);
+  const long double e1 = loss(s) + loss(-s) - 2 * L0;
+  const long double e2 = loss(2 * s) + loss(-2 * s) - 2 * L0;
+  return (16 * e1 - e2) / (24 * nu);
+}
+// The Taylor part of the bias bound: |E R - E g''(0)/2| <= nu^2 / 108 * E sup_{|t| <= 2s} |g^(6)(t)|
+// (`sixth`, an upper bound on that expectation).
+inline double richardson_taylor_bound(double nu, double sixth) { return nu * nu / 108 * sixth; }
+
 // sup over the real line of |tanh^(j)|, j = 0..6, rounded up in the last digit kept (tanh^(j) is a
 // polynomial in tau = tanh, P_{j+1} = P_j'(tau) (1 - tau^2); its maximum over [-1, 1] by the
 // roots of P_j', 40 digits: 1, 1, 0.76980035891950102, 2, 4.0858855029696562, 16,
