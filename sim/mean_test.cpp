@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -146,8 +147,11 @@ MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory
   r.standard_error = se;
   r.n = n;
   r.critical = q_alpha;
-  r.ci = {estimate - q_alpha * se, estimate + q_alpha * se};
-  r.detectable_deviation = multiplier * se;
+  if (!(opt.bias_bound >= 0) || !std::isfinite(opt.bias_bound))
+    throw std::invalid_argument("MeanTestOptions.bias_bound must be finite and >= 0, got " + fmt::format("{}", opt.bias_bound));
+  const double B = opt.bias_bound;
+  r.ci = {estimate - q_alpha * se - B, estimate + q_alpha * se + B};
+  r.detectable_deviation = multiplier * se + 2 * B;
   r.resolution = opt.resolution;
   if (!std::isfinite(estimate) || !std::isfinite(se)) {
     r.verdict = Verdict::Inconclusive;  // a numerical failure is a status, not a crash
@@ -155,6 +159,12 @@ MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory
   }
   // se == 0 (a degenerate statistic): any difference is a rejection, equality is a pass.
   r.statistic = se > 0 ? (estimate - theory) / se : (estimate == theory ? 0.0 : std::copysign(INFINITY, estimate - theory));
+  if (B > 0) {
+    // With a bias bound the statistic is the part of |estimate - theory| beyond B, in units of se
+    // (sign kept): |statistic| > critical iff |estimate - theory| > critical * se + B.
+    const double excess = std::max(std::abs(estimate - theory) - B, 0.0);
+    r.statistic = se > 0 ? std::copysign(excess / se, estimate - theory) : (excess == 0 ? 0.0 : std::copysign(INFINITY, estimate - theory));
+  }
   if (std::abs(r.statistic) > q_alpha) {
     r.verdict = Verdict::Fails;
   } else if (r.detectable_deviation <= opt.resolution) {

@@ -58,6 +58,13 @@ struct MeanTestOptions {
   double power = 0.99;       // power at which the detectable deviation is reported
   // HOLDS needs the detectable deviation at or below this resolution; otherwise INCONCLUSIVE.
   double resolution = std::numeric_limits<double>::infinity();
+  // Stated bound B >= 0 on the statistic's systematic error |E[stat] - target| (e.g. the Taylor
+  // remainder of a finite difference), in the statistic's units. The test then FAILS when
+  // |estimate - theory| > critical * se + B (the interval is widened by B on both sides), and the
+  // detectable deviation is multiplier * se + 2 B: a deviation delta of the target must be caught
+  // whatever the bias b in [-B, B] is, and |estimate - theory| ~ |delta + b| >= delta - B must then
+  // exceed critical * se + B. 0 (default): the plain test, bit-identical to the rule without it.
+  double bias_bound = 0;
 };
 
 struct MeanTestResult {

@@ -3,6 +3,8 @@
 // finite differences for the network derivatives, RapidCheck properties; every claim of the group
 // run through the registry with a fixed seed; and, at the end, the errors misuse must raise.
 #include "claims/core/registry.hpp"
+#include "claims/dlbook/noise_slope_mc.hpp"
+#include "sim/mean_test.hpp"
 #include "theory/dlbook_noise.hpp"
 
 #include <armadillo>
@@ -14,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <numbers>
 #include <string>
 #include <vector>
 
@@ -134,6 +137,24 @@ TEST(DlbookNoiseClaims, WeightNoiseHoldsAsPrintedForGaussianNoise) {
   EXPECT_NEAR(double(tab[0]["slope_skewed"]), 1.5 + std::log1p(13.0 / 24.0 * 1e-2) / std::log(100.0) -
                                                    std::log1p(13.0 / 24.0 * 1e-3) / std::log(100.0), 1e-6);
   EXPECT_NEAR(double(tab[0]["slope_gaussian"]), 2.0, 1e-6);
+  // Every row of the table: C3 from the formula against the exact eta^{3/2} coefficient (the
+  // sub-check's own tolerance is ~1e-13 relative here; 1e-9 relative asserts the printed values);
+  // the Gaussian log-log slope between eta = 1e-2 and 1e-3 is 2 up to the eta^3 term (measured
+  // 2.0007..2.0155 at this seed: 0.05 leaves room); where the eta^{3/2} term dominates
+  // (asymptotic_at_1e-4, the sub-check's criterion) the skewed slope is 3/2 within 0.05. 6 of the 7
+  // rows are in that regime at this seed.
+  int asymptotic = 0;
+  for (const auto& row : tab) {
+    const std::string name = row["instance"];
+    EXPECT_NEAR(double(row["C3"]), double(row["C3_exact"]), 1e-9 * std::abs(double(row["C3_exact"]))) << name;
+    EXPECT_NEAR(double(row["slope_gaussian"]), 2.0, 0.05) << name;
+    if (bool(row["asymptotic_at_1e-4"])) {
+      ++asymptotic;
+      EXPECT_NEAR(double(row["slope_skewed"]), 1.5, 0.05) << name;
+    }
+  }
+  EXPECT_EQ(tab.size(), 7u);
+  EXPECT_EQ(asymptotic, 6);
   const claims::Claim* c = claims::all_claims().find("dlbook.7_6_2.weight-noise");
   EXPECT_NE(c->finding.find("writes nu"), std::string::npos) << "the 7.22 typo must be reported";
   EXPECT_NE(c->finding.find("eta^{3/2}"), std::string::npos);
@@ -239,12 +260,12 @@ TEST(DlbookNoiseClaims, DISABLED_MonteCarloChecksResolveTenthPerMilleAtHighPower
   }
 }
 
-// Resolution (issue 8): at the default level every Monte Carlo sub-check of the ensemble and
-// bootstrap claims resolves 1e-3 of its theory value, and a theory value off by 2e-3 relative
+// Resolution (issue 8): at the default level every Monte Carlo sub-check of the ensemble, bootstrap
+// and noise-slope claims resolves 1e-3 of its theory value, and a theory value off by 2e-3 relative
 // (either way) would be rejected: it lies outside the level-(1 - alpha) interval, which is the
-// test's acceptance region. (The noise slopes do not reach 1e-3 yet: claims/dlbook/noise_claims.cpp.)
+// test's acceptance region (for the noise slopes the interval includes the stated bias bound).
 TEST(DlbookNoiseClaims, MonteCarloChecksDetectATwoPerMilleError) {
-  for (const char* id : {"dlbook.7_10.ensemble-mse", "dlbook.7_10.bootstrap"}) {
+  for (const char* id : {"dlbook.7_10.ensemble-mse", "dlbook.7_10.bootstrap", "dlbook.7_6_1.input-noise", "dlbook.7_6_2.weight-noise"}) {
     const auto r = run_claim(id);
     int mc = 0;
     for (const auto& rec : r.checks) {
@@ -256,6 +277,206 @@ TEST(DlbookNoiseClaims, MonteCarloChecksDetectATwoPerMilleError) {
       EXPECT_GT(std::max(lo, hi), *rec.ci_hi) << id << ": " << rec.name;
     }
     EXPECT_GT(mc, 0) << id;
+  }
+}
+
+// The noise slopes (issue 8) over 3 seeds, at both power levels: the Monte Carlo sub-check requires
+// its resolution (recorded), resolves it with the margin the sizing promises (detectable <= 0.7 x
+// target), and a theory value off by 1.5 x the target relative (either way) lies outside the
+// acceptance interval (|estimate - theory| > t se + B), i.e. would FAIL. The stated bias bound B
+// and its parts, put in the JSON extra table, are checked too: B = Taylor + rounding, Taylor =
+// nu^2 / 108 x the sixth-derivative bound at nu = 2^-20, and the estimate lies within B + (a
+// sampling margin) of the theory value. Measured (2026-12-05, seeds 20261123, 1, 2): detectable /
+// |theory| 2.3e-7..5.8e-7 (input), 2.3e-7..5.8e-7 (weight) at both levels; |estimate - theory| <=
+// 2.6e-9 absolute; B 5e-7..5e-6 absolute, mostly its (generous) rounding part.
+TEST(DlbookNoiseClaims, NoiseSlopesResolveTheTargetOverSeedsAndLevels) {
+  const claims::Registry& reg = claims::all_claims();
+  for (const auto power : {claims::CheckContext::Power::Default, claims::CheckContext::Power::High}) {
+    for (const std::uint64_t seed : {20261123ULL, 1ULL, 2ULL}) {
+      for (const char* id : {"dlbook.7_6_1.input-noise", "dlbook.7_6_2.weight-noise"}) {
+        claims::CheckContext ctx;
+        ctx.seed = seed;
+        ctx.threads = 2;
+        ctx.power = power;
+        ctx.alpha_per_test = ctx.alpha_total / std::max(1, reg.total_mc_tests());
+        const double target = ctx.target_relative_resolution();
+        const auto r = reg.run(*reg.find(id), ctx);
+        const std::string at = std::string(id) + " seed " + std::to_string(seed) + " target " + std::to_string(target);
+        EXPECT_EQ(r.verdict, Verdict::Holds) << at;
+        int mc = 0;
+        for (const auto& rec : r.checks) {
+          if (rec.method == "power-self-test") {
+            EXPECT_EQ(rec.verdict, Verdict::Holds) << at << ": " << rec.name;
+          }
+          if (rec.method != "monte-carlo") continue;
+          ++mc;
+          const double t = *rec.theory;
+          ASSERT_TRUE(rec.resolution.has_value()) << at << ": the resolution must be required";
+          EXPECT_DOUBLE_EQ(*rec.resolution, target * std::abs(t)) << at;
+          EXPECT_LE(*rec.detectable_deviation, 0.7 * target * std::abs(t)) << at;
+          const double lo = t * (1 - 1.5 * target), hi = t * (1 + 1.5 * target);
+          EXPECT_LT(std::min(lo, hi), *rec.ci_lo) << at;
+          EXPECT_GT(std::max(lo, hi), *rec.ci_hi) << at;
+        }
+        EXPECT_EQ(mc, 1) << at;
+        const auto& tab = r.extra["tanh_instance"];
+        const double B = tab["bias_bound"], taylor = tab["bias_bound_taylor"], rounding = tab["bias_bound_rounding"];
+        const double nu = tab["nu"], six = tab["sixth_derivative_bound"];
+        EXPECT_EQ(nu, std::ldexp(1.0, -20)) << at;
+        EXPECT_EQ(int(tab["pilot_draws"]), 1024) << at;
+        EXPECT_GT(taylor, 0) << at;
+        EXPECT_GT(rounding, 0) << at;
+        EXPECT_NEAR(B, taylor + rounding, 4 * eps * B) << at;            // two roundings
+        EXPECT_NEAR(taylor, nu * nu / 108 * six, 4 * eps * taylor) << at;
+        // The bound must leave room for the target: below a tenth of it at the high level.
+        EXPECT_LT(B, 0.1 * 1e-4 * std::abs(double(tab["slope_with_hessian_term"]))) << at;
+        // The estimate against the slope: within B plus 1e-3 B of sampling spread (se ~1e-11 here,
+        // B >= 5e-7), and the interval around it.
+        const double est = tab["mc_slope"], full = tab["slope_with_hessian_term"];
+        EXPECT_LE(std::abs(est - full), 1.001 * B) << at;
+        EXPECT_LE(double(tab["mc_ci"][0]), full) << at;
+        EXPECT_GE(double(tab["mc_ci"][1]), full) << at;
+        // hessian_term is the difference of the two slopes, and the gradient term alone (the reduced
+        // form) lies outside the interval: the Hessian term is bounded away from 0 by construction.
+        const double grad_only = tab["slope_gradient_term_only"];
+        EXPECT_NEAR(double(tab["hessian_term"]), full - grad_only, 4 * eps * std::abs(full)) << at;
+        EXPECT_TRUE(grad_only < double(tab["mc_ci"][0]) || grad_only > double(tab["mc_ci"][1])) << at;
+        // Hand example y^ = x^2 (or (w x)^2) at (1, 0): J~(nu) = 1 + 6 nu + 3 nu^2, so J~(1) = 10,
+        // J~(2) = 25, slope = formula = 6 (3-point Gauss-Hermite: a few roundings of values <= 150).
+        const auto& qe = r.extra["quartic_example"];
+        EXPECT_NEAR(double(qe["J_tilde_1"]), 10.0, 64 * eps * 150) << at;
+        EXPECT_NEAR(double(qe["J_tilde_2"]), 25.0, 64 * eps * 150) << at;
+        EXPECT_EQ(double(qe["formula"]), 6.0) << at;
+        EXPECT_NEAR(double(qe["slope"]), 6.0, 64 * eps * 150) << at;
+      }
+    }
+  }
+}
+
+// The bias-bound rule of the mean test (sim::MeanTestOptions::bias_bound), with fixed values: known
+// se = 1, alpha = 0.05 (z = 1.959963984540054), power 0.99 (z = 2.326347874040841, scipy.stats.norm),
+// B = 2: interval 10 -+ 3.959963984540054, detectable 4.286311858580895 + 4 = 8.286311858580895;
+// theory 6.5 (|d| = 3.5 <= 3.96) passes, where without B it fails (3.5 > 1.96); theory 6 (|d| = 4)
+// fails; the statistic is the excess over B in se units, signed: (4 - 2) / 1 = 2 for theory 6.
+// B = 0 gives exactly the plain rule.
+TEST(DlbookNoiseTheory, MeanTestBiasBoundRule) {
+  sim::MeanTestOptions o;
+  o.alpha = 0.05;
+  o.power = 0.99;
+  o.bias_bound = 2;
+  const auto a = sim::test_estimate(10.0, 1.0, 1000, 6.5, o);
+  EXPECT_NEAR(a.ci.lo, 10 - 3.959963984540054, 1e-13);
+  EXPECT_NEAR(a.ci.hi, 10 + 3.959963984540054, 1e-13);
+  EXPECT_NEAR(a.detectable_deviation, 8.286311858580895, 1e-13);
+  EXPECT_EQ(a.verdict, Verdict::Holds);
+  EXPECT_NEAR(a.statistic, 1.5, 1e-15);
+  const auto b = sim::test_estimate(10.0, 1.0, 1000, 6.0, o);
+  EXPECT_EQ(b.verdict, Verdict::Fails);
+  EXPECT_NEAR(b.statistic, 2.0, 1e-15);
+  const auto c = sim::test_estimate(10.0, 1.0, 1000, 14.0, o);  // below the estimate: negative statistic
+  EXPECT_EQ(c.verdict, Verdict::Fails);
+  EXPECT_NEAR(c.statistic, -2.0, 1e-15);
+  const auto d = sim::test_estimate(10.0, 0.0, 1000, 11.5, o);  // se = 0: |d| = 1.5 <= B passes
+  EXPECT_EQ(d.verdict, Verdict::Holds);
+  EXPECT_EQ(d.statistic, 0.0);
+  o.bias_bound = 0;
+  const auto e = sim::test_estimate(10.0, 1.0, 1000, 6.5, o);
+  EXPECT_EQ(e.verdict, Verdict::Fails);
+  EXPECT_EQ(e.statistic, 3.5);
+  EXPECT_NEAR(e.ci.lo, 10 - 1.959963984540054, 1e-13);
+  EXPECT_NEAR(e.detectable_deviation, 4.286311858580895, 1e-13);
+}
+
+// max |tanh^(j)| against a scan of the derivative polynomials P_{j+1}(tau) = P_j'(tau) (1 - tau^2)
+// (integer coefficients built here) on 2^20 + 1 points of [-1, 1]: each bound is >= the scanned
+// maximum and within 1e-9 relative of it (the grid misses the true maximum by O(h^2) relative).
+TEST(DlbookNoiseTheory, TanhDerivativeSupsMatchPolynomialScan) {
+  std::vector<double> P = {0, 1};  // tanh = tau, coefficients by increasing power
+  for (int j = 0; j <= 6; ++j) {
+    double mx = 0;
+    const int K = 1 << 20;
+    for (int k = 0; k <= K; ++k) {
+      const double t = -1.0 + 2.0 * k / K;
+      double v = 0;
+      for (std::size_t e = P.size(); e-- > 0;) v = v * t + P[e];
+      mx = std::max(mx, std::abs(v));
+    }
+    const double sup = claims::dlbook::tanh_derivative_sup(j);
+    EXPECT_GE(sup, mx) << "order " << j;
+    EXPECT_LE(sup, mx * (1 + 1e-9)) << "order " << j;
+    std::vector<double> D(P.size() + 1, 0.0);  // P' (1 - tau^2)
+    for (std::size_t e = 1; e < P.size(); ++e) {
+      D[e - 1] += e * P[e];
+      D[e + 1] -= e * P[e];
+    }
+    P = D;
+  }
+}
+
+// The sixth-derivative bound on hand instances. One unit, a = 1, sigma = 1, offset 0, input noise:
+// U_0 = 1, ||U_j||_2 = T_j sqrt((2j - 1)!!), sum_j C(6, j) ||U_j|| ||U_{6-j}|| = 19434.6000842495
+// (Python with the 40-digit T_j: 19434.600084249287; the rounded-up T_j move it by < 1e-13 relative). Weight noise
+// with a = 0 and S = 0: only the alpha terms j T_{j-1} sigma_i^(j-1) sqrt((2j-3)!!) remain; sigma =
+// (1, 0, 0, 0), offset 0: U_0 = 0, ||U_1|| = 4 (each unit's alpha_i tanh(u_i), ||alpha_i||_2 = 1),
+// ||U_j|| = j T_{j-1} sqrt((2j - 3)!!) for j >= 2 (unit 0 only); the sum is 12227.320226406315 (Python).
+TEST(DlbookNoiseTheory, SixthDerivativeBoundHandInstances) {
+  claims::dlbook::ResidualLaw law;
+  law.a[0] = 1;
+  law.sigma[0] = 1;
+  EXPECT_NEAR(claims::dlbook::sixth_derivative_bound(law, 0.5), 19434.600084249287, 1e-9 * 19434.6);
+  EXPECT_EQ(claims::dlbook::residual_l2_bound(law, 0.5), 1.0);
+  claims::dlbook::ResidualLaw w;
+  w.sigma[0] = 1;
+  w.perturbed_a = true;
+  EXPECT_NEAR(claims::dlbook::sixth_derivative_bound(w, 0.0), 12227.320226406315, 1e-9 * 12227.3);
+  // Scaling: sigma -> 2 sigma multiplies every term of the input-noise bound by 2^6.
+  law.sigma[0] = 2;
+  EXPECT_NEAR(claims::dlbook::sixth_derivative_bound(law, 0.5), 64 * 19434.600084249287, 1e-9 * 64 * 19434.6);
+}
+
+// The Richardson statistic and its Taylor bias bound on a one-unit instance where both sides are
+// integrals over one Gaussian: r(t) = a tanh(u + t v) + o, v ~ N(0, sigma^2), g(t) = r(t)^2. The
+// slope E g''(0)/2 = sigma^2 (r'^2 + r r'')(u) with r' = a (1 - tau^2), r'' = -2 a tau (1 - tau^2),
+// tau = tanh(u) (hand derivatives); E R by the trapezoid rule in w = v / sigma against the normal
+// density on [-12, 12], step 1/32 (exponentially accurate for this entire integrand, tails < 1e-30),
+// in long double. For s = 2^-1 .. 2^-9: |E R - slope| <= nu^2/108 x sixth_derivative_bound (the
+// bound holds; measured 80..480 times the actual bias, 80 as s -> 0), and the actual bias falls
+// like nu^2 (ratio 16 per halving of s, within [12, 20] for s <= 2^-7; 15.6 from 2^-6 to 2^-7, and
+// erratic above, where the nu^3 term competes): the Richardson step removed the nu term. At s = 2^-9
+// the long double rounding (~u / nu ~ 1e-14) is far below the bias (8e-10).
+TEST(DlbookNoiseTheory, RichardsonBiasWithinTaylorBoundOnOneUnit) {
+  const long double a = 1.3L, u = 0.4L, o = -0.7L, sigma = 1.5L;
+  const long double tau = std::tanh(u), r0 = a * tau + o, r1 = a * (1 - tau * tau), r2 = -2 * a * tau * (1 - tau * tau);
+  const double slope = static_cast<double>(sigma * sigma * (r1 * r1 + r0 * r2));
+  claims::dlbook::ResidualLaw law;
+  law.a[0] = static_cast<double>(a);
+  law.sigma[0] = static_cast<double>(sigma);
+  law.offset = static_cast<double>(o);
+  const double sixth = claims::dlbook::sixth_derivative_bound(law, 1.0);  // S = 2s <= 1 for every s below
+  double previous = 0;
+  for (int e = 1; e <= 9; ++e) {
+    const long double s = std::ldexp(1.0L, -e);
+    long double mean = 0;
+    const long double h = 1.0L / 32;
+    for (int k = -12 * 32; k <= 12 * 32; ++k) {
+      const long double w = k * h, v = sigma * w;
+      const long double R = claims::dlbook::richardson_slope(
+          [&](long double t) {
+            const long double r = a * std::tanh(u + t * v) + o;
+            return r * r;
+          },
+          s);
+      mean += h * std::exp(-w * w / 2) / std::sqrt(2 * std::numbers::pi_v<long double>) * R;
+    }
+    const double bias = std::abs(static_cast<double>(mean) - slope);
+    const double bound = claims::dlbook::richardson_taylor_bound(static_cast<double>(s * s), sixth);
+    EXPECT_LE(bias, bound) << "s = 2^-" << e;
+    if (e >= 7) {
+      EXPECT_GE(previous / bias, 12.0) << "s = 2^-" << e;
+      EXPECT_LE(previous / bias, 20.0) << "s = 2^-" << e;
+    }
+    std::printf("s = 2^-%d: |E R - slope| = %.3e, Taylor bound %.3e (ratio %.0f)\n", e, bias, bound, bound / bias);
+    previous = bias;
   }
 }
 
@@ -612,4 +833,20 @@ TEST(DlbookNoiseErrors, BadArgumentsThrowNamingTheValue) {
   dl::TanhNet net = random_net(3, 4, 1);
   expect_invalid([&] { net.value(VectorXd::Zero(2)); }, "x has 2");
   expect_invalid([&] { net.perturbed(VectorXd::Zero(3)); }, "delta has 3");
+  // The noise-slope estimator's helpers and the mean test's bias bound.
+  expect_invalid([&] { claims::dlbook::tanh_derivative_sup(7); }, "got 7");
+  claims::dlbook::ResidualLaw law;
+  expect_invalid([&] { claims::dlbook::sixth_derivative_bound(law, -0.25); }, "-0.25");
+  law.sigma[2] = -3;
+  expect_invalid([&] { claims::dlbook::sixth_derivative_bound(law, 0.1); }, "-3");
+  law.sigma[2] = 1;
+  law.offset = NAN;
+  expect_invalid([&] { claims::dlbook::residual_l2_bound(law, 0.1); }, "nan");
+  expect_invalid([&] { claims::dlbook::QuadraticControl(MatrixXd::Zero(3, 7), VectorXd::Zero(7)); }, "pilot of 7 draws for 6 features");
+  expect_invalid([&] { claims::dlbook::QuadraticControl(MatrixXd::Zero(3, 20), VectorXd::Zero(9)); }, "9 values for 20");
+  sim::MeanTestOptions o;
+  o.bias_bound = -1e-3;
+  expect_invalid([&] { sim::test_estimate(1.0, 1.0, 10, 1.0, o); }, "-0.001");
+  o.bias_bound = INFINITY;
+  expect_invalid([&] { sim::test_estimate(1.0, 1.0, 10, 1.0, o); }, "inf");
 }

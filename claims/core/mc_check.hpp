@@ -27,6 +27,9 @@ struct McCheckSpec {
   // Samples per sequential block (sim::McOptions): 1 when each sample is an expensive RQMC
   // replicate, so that the few replicates still spread over the threads.
   std::uint64_t block_size = 4096;
+  // Stated bound on the statistic's systematic error (sim::MeanTestOptions::bias_bound): 0 except
+  // where a check derives one (the noise slopes' finite-difference remainder).
+  double bias_bound = 0;
 };
 
 CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, double alpha);
@@ -46,7 +49,8 @@ inline CheckRecord power_self_test_record(const std::string& name, const sim::Me
 
 template <class Sampler>
 std::vector<CheckRecord> mc_mean_check(const CheckContext& ctx, const McCheckSpec& spec, Sampler&& sample) {
-  const sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
+  sim::MeanTestOptions opt = ctx.mean_test(spec.resolution);
+  opt.bias_bound = spec.bias_bound;
   sim::McOptions mc = ctx.mc();
   mc.block_size = spec.block_size;
   const sim::MeanTestResult main = sim::test_mean(sim::run_mean(spec.stream, spec.n, mc, sample), spec.theory, opt);
