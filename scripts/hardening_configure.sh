@@ -14,3 +14,6 @@ CXX=clang++ cmake -S . -B build-hardening -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -ffp-contract=off" \
   -DREGCHECK_FUZZ=ON -DREGCHECK_BUILD_BENCH=OFF \
   -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 >/dev/null
+# ccache: without hash_dir the instrumented objects are shared between checkouts at different
+# paths (the line tables of a cache hit may then name the path of the checkout that filled it).
+export CCACHE_NOHASHDIR=1

@@ -152,6 +152,7 @@ MeanTestResult decide(double estimate, double se, std::uint64_t n, double theory
   const double B = opt.bias_bound;
   r.ci = {estimate - q_alpha * se - B, estimate + q_alpha * se + B};
   r.detectable_deviation = multiplier * se + 2 * B;
+  r.bias_bound = B;
   r.resolution = opt.resolution;
   if (!std::isfinite(estimate) || !std::isfinite(se)) {
     r.verdict = Verdict::Inconclusive;  // a numerical failure is a status, not a crash

@@ -76,6 +76,7 @@ struct MeanTestResult {
   double critical = 0;              // reject when |statistic| > critical
   double detectable_deviation = 0;  // at the requested power
   double resolution = 0;            // the options' resolution (HOLDS needs detectable <= it)
+  double bias_bound = 0;            // the options' bias bound (included in ci and detectable_deviation)
   std::uint64_t n = 0;
   Verdict verdict = Verdict::Inconclusive;
 };

@@ -30,6 +30,7 @@ CheckRecord record_from(const std::string& name, const sim::MeanTestResult& r, d
   c.detectable_deviation = r.detectable_deviation;
   c.alpha = alpha;
   if (std::isfinite(r.resolution)) c.resolution = r.resolution;
+  if (r.bias_bound > 0) c.bias_bound = r.bias_bound;
   c.n = r.n;
   c.verdict = r.verdict;
   return c;
@@ -136,6 +137,7 @@ nlohmann::json to_json(const CheckRecord& c) {
     }
   }
   put(j, "resolution", c.resolution);
+  put(j, "bias_bound", c.bias_bound);
   put(j, "alpha", c.alpha);
   put(j, "n", c.n);
   j["verdict"] = sim::to_string(c.verdict);

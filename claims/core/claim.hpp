@@ -71,6 +71,9 @@ struct CheckRecord {
   std::optional<double> theory, estimate, ci_lo, ci_hi, max_error, tolerance, detectable_deviation;
   std::optional<double> alpha;  // the false-FAIL probability of this sub-check (Monte Carlo)
   std::optional<double> resolution;  // Monte Carlo: the detectable deviation HOLDS needed (if finite)
+  // Monte Carlo: a stated bound on the statistic's systematic error (sim::MeanTestOptions::bias_bound),
+  // set only when > 0. Its test rejects at most at rate alpha (less when the true bias is below it).
+  std::optional<double> bias_bound;
   std::optional<std::uint64_t> n;
   Verdict verdict = Verdict::Inconclusive;
   std::string detail;
