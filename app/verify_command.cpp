@@ -4,6 +4,11 @@
 // claims for N seeds at a raised alpha and a lowered power and compares the observed false-FAIL
 // and self-test detection rates with their nominal values (simulation-based calibration).
 // The driver itself is the library's (claims/core/verify_driver.hpp); this file is its CLI.
+// Under mpirun (the MPI build, -DREGCHECK_MPI=ON) the selected claims are spread over the ranks by
+// reproduce's MPI queue (app/run_executor.hpp): each rank checks whole claims with --threads
+// threads (default: the hardware threads / the ranks on this node), rank 0 prints and writes the
+// serial run's table, JSON and exit code; the other ranks print nothing.
+#include "app/run_executor.hpp"
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
 #include "claims/core/registry.hpp"
@@ -11,7 +16,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
+#include <thread>
 
 namespace regcheck::app {
 
@@ -33,6 +40,25 @@ int run(const VerifyOptions& o) {
   if (!o.json.empty()) check_writable("--json", o.json);
   claims::VerifyOptions run = o;
   run.write_file = write_atomically;  // the CLI's writer: fsync, permissions kept, UsageError on failure
+#ifdef REGCHECK_MPI
+  // Every rank has validated the same arguments before MPI starts, so a usage error is one line
+  // and exit 2 on every rank, and none waits for another.
+  if (started_by_mpirun()) {
+    if (run.calibrate > 0)
+      throw UsageError("--calibrate: not available under mpirun (its seeds run in one process: start it without mpirun)");
+    const std::unique_ptr<RunExecutor> executor = make_mpi_executor();
+    if (!run.threads)
+      run.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, executor->local_ranks()));
+    run.executor.reports = executor->owns_store();
+    run.executor.ranks = executor->ranks();
+    run.executor.execute = [&executor](const std::vector<std::size_t>& order, const std::function<nlohmann::json(std::size_t)>& one,
+                                       const std::function<void(std::size_t, nlohmann::json&&)>& keep) {
+      executor->execute_tasks(order, [&one](std::size_t i, const std::function<void()>&) -> std::optional<nlohmann::json> { return one(i); },
+                              keep);
+    };
+    return claims::run_verify(reg, run, selected);
+  }
+#endif
   return run.calibrate > 0 ? claims::run_calibrate(reg, run, selected) : claims::run_verify(reg, run, selected);
 }
 
