@@ -144,10 +144,15 @@ void from_json(const nlohmann::json& j, ClaimResult& r) {
   r.extra = j.contains("extra") ? j.at("extra") : nlohmann::json::object();
 }
 
-std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx) {
+std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx,
+                                     const std::function<double(const Claim&, const CheckContext&)>& cost) {
+  std::vector<double> estimate(selected.size());
   std::vector<std::size_t> order(selected.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return selected[a]->mc_tests > selected[b]->mc_tests; });
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    estimate[i] = cost ? cost(*selected[i], ctx) : selected[i]->mc_tests;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
   return order;
 }
 
@@ -181,7 +186,7 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
   const VerifyOptions::Executor& ex = o.executor;
   const auto run_one = [&](std::size_t i) { return to_json(reg.run(*selected.at(i), ctx)); };
   if (ex.execute && !ex.reports) {  // a worker: runs what it is given, reports nothing
-    ex.execute(claim_order(selected, ctx), run_one, [](std::size_t, nlohmann::json&&) {});
+    ex.execute(claim_order(selected, ctx, ex.cost), run_one, [](std::size_t, nlohmann::json&&) {});
     return 0;
   }
 
@@ -238,7 +243,7 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
   } else {
     std::vector<std::optional<ClaimResult>> done(selected.size());
     std::size_t next = 0;  // the first claim not yet reported
-    ex.execute(claim_order(selected, ctx), run_one, [&](std::size_t i, nlohmann::json&& j) {
+    ex.execute(claim_order(selected, ctx, ex.cost), run_one, [&](std::size_t i, nlohmann::json&& j) {
       done.at(i) = j.get<ClaimResult>();
       for (; next < done.size() && done[next]; ++next) report(selected[next], *done[next]);
     });

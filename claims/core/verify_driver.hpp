@@ -64,6 +64,9 @@ struct VerifyOptions {
         execute;
     bool reports = true;
     int ranks = 1;  // processes working at once (printed in the header when > 1)
+    // claim_order's estimate of a claim's run time at the run's power level, in any unit; empty:
+    // the claim's declared Monte Carlo test count (Claim::mc_tests).
+    std::function<double(const Claim&, const CheckContext&)> cost;
   } executor;
 };
 
@@ -79,10 +82,11 @@ void from_json(const nlohmann::json& j, CheckRecord& c);
 void from_json(const nlohmann::json& j, ClaimResult& r);
 
 // The order in which an Executor hands out the selected claims (indices into `selected`): by
-// decreasing estimated run time at this power level, so that no process is left with a long claim
-// at the end; ties in registry order. The estimate is Claim::mc_tests (each Monte Carlo test is a
-// sample sized for the run's resolution, the bulk of a claim's time).
-std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx);
+// decreasing estimated run time (cost(claim, ctx); empty cost: Claim::mc_tests, as each Monte
+// Carlo test is a sample sized for the run's resolution), so that no process is left with a long
+// claim at the end; ties in registry order.
+std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx,
+                                     const std::function<double(const Claim&, const CheckContext&)>& cost = {});
 // The check context of a run: seed, threads, power, alpha and its Bonferroni share alpha /
 // reg.total_mc_tests(). Throws std::invalid_argument for threads outside 1..256, alpha outside
 // [1e-300, 0.5], or a power other than "default"/"high".
