@@ -57,6 +57,9 @@ int run(const VerifyOptions& o) {
   const claims::Registry& reg = claims::all_claims();
   const std::vector<const claims::Claim*> selected = claims::select_claims(reg, o);
   if (o.list) {
+#ifdef REGCHECK_MPI
+    if (is_mpi_worker()) return 0;  // under mpirun, rank 0 alone lists
+#endif
     claims::print_claim_list(selected);
     return 0;
   }

@@ -122,6 +122,9 @@ TEST(ClusterMpi, VerifyOnThreeRanksMatchesTheSerialRun) {
   const nlohmann::json a = nlohmann::json::parse(slurp(d / "one.json")), b = nlohmann::json::parse(slurp(d / "three.json"));
   ASSERT_EQ(a.at("claims").size(), 6u);
   EXPECT_EQ(normalized(b), normalized(a));
+  const CliRun list = mpirun(2, "--list --claim tl1.eq36.prox", "", "verify");  // rank 0 alone lists
+  EXPECT_EQ(list.code, 0) << list.err;
+  EXPECT_EQ(regcheck::test::lines(list.out), 1) << list.out;
 }
 
 // A worker's ClaimResult reaches rank 0 as JSON text: every field comes back bit for bit (doubles
