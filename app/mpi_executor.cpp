@@ -1,9 +1,10 @@
-// The MPI executor of `regcheck reproduce` (compiled only with -DREGCHECK_MPI=ON): rank 0 owns
-// the results store and a queue of run indices (longest estimated runs first); every other rank
-// asks for a run, trains it and sends the finished RunRecord back as JSON text; rank 0 keeps it
-// (store.put) and hands out the next index, or STOP when the queue is empty. Rank 0 trains runs
-// from the same queue too, on a second thread, so N ranks train N runs at a time and a worker
-// never waits for rank 0's epoch to end. Waiting is polled with 2 ms sleeps (MPI_Iprobe), not
+// The MPI executor of `regcheck reproduce` and `regcheck verify` (compiled only with
+// -DREGCHECK_MPI=ON): rank 0 owns the results (reproduce's store, verify's table and JSON) and a
+// queue of task indices (runs or claims, longest estimated first); every other rank asks for a
+// task, performs it and sends the result back as JSON text ({"index": i, "result": ...}); rank 0
+// keeps it (store.put, a table row) and hands out the next index, or STOP when the queue is empty.
+// Rank 0 performs tasks from the same queue too, on a second thread, so N ranks work on N tasks at
+// a time and a worker never waits for rank 0's task to end. Waiting is polled with 2 ms sleeps (MPI_Iprobe), not
 // MPI_Recv, whose busy-polling would take a core from the trainers on a shared machine. Only
 // the main thread calls MPI (MPI_THREAD_FUNNELED is enough).
 //
@@ -78,11 +79,19 @@ class MpiExecutor final : public RunExecutor {
   }
   bool owns_store() const override { return rank_ == 0; }
   int ranks() const override { return size_; }
+  int local_ranks() const override {
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+    int n = 1;
+    MPI_Comm_size(node, &n);
+    MPI_Comm_free(&node);
+    return n;
+  }
   void abort(int code) override {
     if (size_ > 1) MPI_Abort(MPI_COMM_WORLD, code);
   }
 
-  bool execute(const std::vector<std::size_t>& todo, const TrainRun& train, const KeepRun& keep) override {
+  bool execute_tasks(const std::vector<std::size_t>& todo, const RunTask& train, const KeepTask& keep) override {
     const bool ok = rank_ == 0 ? lead(todo, train, keep) : work(train);
     done_ = true;
     return ok;
@@ -91,7 +100,7 @@ class MpiExecutor final : public RunExecutor {
  private:
   // Rank 0: hands out the queue and keeps every result on this (the main) thread, the only one
   // calling MPI; its own runs, from the same queue, train on a second thread meanwhile.
-  bool lead(const std::vector<std::size_t>& todo, const TrainRun& train, const KeepRun& keep) {
+  bool lead(const std::vector<std::size_t>& todo, const RunTask& train, const KeepTask& keep) {
     std::deque<std::size_t> queue(todo.begin(), todo.end());
     int active = size_ - 1;  // workers not yet sent STOP
     auto serve = [&] {
@@ -101,11 +110,8 @@ class MpiExecutor final : public RunExecutor {
         if (!flag) return;
         const std::string text = recv_text(st);
         if (st.MPI_TAG == kResult) {
-          const nlohmann::json j = nlohmann::json::parse(text);
-          claims::RunRecord r;
-          r.arm = j.at("arm").get<std::string>(), r.seed = j.at("seed").get<std::uint64_t>();
-          r.final = j.at("final"), r.history = j.at("history"), r.seconds = j.at("seconds").get<double>();
-          keep(j.at("index").get<std::size_t>(), std::move(r));
+          nlohmann::json j = nlohmann::json::parse(text);
+          keep(j.at("index").get<std::size_t>(), std::move(j.at("result")));
         }
         if (queue.empty() || g_reproduce_signal) {
           send_text("", st.MPI_SOURCE, kStop);
@@ -117,7 +123,7 @@ class MpiExecutor final : public RunExecutor {
         }
       }
     };
-    std::future<std::optional<claims::RunRecord>> local;
+    std::future<std::optional<nlohmann::json>> local;
     std::size_t local_i = 0;
     auto start_local = [&] {
       if (queue.empty() || g_reproduce_signal) return;
@@ -128,7 +134,7 @@ class MpiExecutor final : public RunExecutor {
     for (start_local();;) {
       serve();
       if (local.valid() && local.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-        std::optional<claims::RunRecord> r = local.get();
+        std::optional<nlohmann::json> r = local.get();
         if (!r) return false;  // a signal: the run in flight is dropped
         keep(local_i, std::move(*r));
         start_local();
@@ -139,8 +145,8 @@ class MpiExecutor final : public RunExecutor {
     }
   }
 
-  // A worker: asks for runs until STOP.
-  bool work(const TrainRun& train) {
+  // A worker: asks for tasks until STOP.
+  bool work(const RunTask& train) {
     const char* die = std::getenv("REGCHECK_TEST_MPI_DIE_AFTER");
     const long die_after = die && rank_ == 1 ? std::atol(die) : -1;
     long sent = 0;
@@ -153,12 +159,11 @@ class MpiExecutor final : public RunExecutor {
       }
       std::uint64_t i = 0;
       MPI_Recv(&i, 1, MPI_UINT64_T, 0, kRun, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-      std::optional<claims::RunRecord> r = train(i, [&] {
+      std::optional<nlohmann::json> r = train(i, [&] {
         if (sent == die_after) std::raise(SIGKILL);  // the test hook: dies mid-run
       });
       if (!r) return false;
-      const nlohmann::json j = {{"index", i}, {"arm", r->arm}, {"seed", r->seed}, {"final", r->final}, {"history", r->history},
-                                {"seconds", r->seconds}};
+      const nlohmann::json j = {{"index", i}, {"result", std::move(*r)}};
       send_text(j.dump(), 0, kResult);
       ++sent;
     }
@@ -185,6 +190,8 @@ std::unique_ptr<RunExecutor> make_mpi_executor() {
     throw std::logic_error(fmt::format("MPI rank {} differs from the launcher's rank {}", e->owns_store() ? 0 : -1, env_rank()));
   return e;
 }
+
+bool started_by_mpirun() { return env_rank() != nullptr; }
 
 bool is_mpi_worker() {
   const char* r = env_rank();

@@ -4,6 +4,11 @@
 // claims for N seeds at a raised alpha and a lowered power and compares the observed false-FAIL
 // and self-test detection rates with their nominal values (simulation-based calibration).
 // The driver itself is the library's (claims/core/verify_driver.hpp); this file is its CLI.
+// Under mpirun (the MPI build, -DREGCHECK_MPI=ON) the selected claims are spread over the ranks by
+// reproduce's MPI queue (app/run_executor.hpp): each rank checks whole claims with --threads
+// threads (default: the hardware threads / the ranks on this node), rank 0 prints and writes the
+// serial run's table, JSON and exit code; the other ranks print nothing.
+#include "app/run_executor.hpp"
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
 #include "claims/core/registry.hpp"
@@ -11,7 +16,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <map>
 #include <memory>
+#include <string>
+#include <thread>
 
 namespace regcheck::app {
 
@@ -22,10 +32,34 @@ struct VerifyOptions : claims::VerifyOptions {
   bool list = false;
 };
 
+#ifdef REGCHECK_MPI
+// Seconds per claim of the serial `regcheck verify` {default, --power high} (measured once,
+// 2026-12-05, 2 threads on the shared 2-core machine at load 7-10; claims under 0.3 s in both
+// are left out: 0), the estimate by which the MPI run hands out the longest claims first. Only
+// the order depends on it, never a result. dlbook.7_10.bootstrap is 38% of the high run.
+double catalog_claim_seconds(const claims::Claim& c, const claims::CheckContext& ctx) {
+  static const std::map<std::string, std::array<double, 2>> seconds = {
+      {"dropact.eq5.test-activation", {2.9, 11.2}},     {"dropact.prop5_1.penalty", {1.7, 3.8}},
+      {"dropact.prop5_1.penalty.corrected", {1.5, 4.0}}, {"dropact.prop5_2.mean", {4.2, 20.6}},
+      {"dropact.prop5_2.shift-ratio", {6.2, 12.8}},     {"dropact.sec5_2.vs-dropout", {5.7, 33.9}},
+      {"gcsr.eq9.random-half", {16.7, 46.5}},           {"gcsr.eq9.coherence-closed-form", {8.2, 57.9}},
+      {"tl1.eq23.group-prox", {0.9, 1.2}},              {"tl1.eq22.composition", {1.8, 2.5}},
+      {"dlbook.7_3.constraint", {0.4, 0.6}},            {"dlbook.7_4.separable-logistic", {0.8, 1.1}},
+      {"dlbook.7_6_1.input-noise", {2.6, 28.1}},        {"dlbook.7_6_2.weight-noise", {2.7, 28.5}},
+      {"dlbook.7_10.ensemble-mse", {2.8, 29.7}},        {"dlbook.7_10.bootstrap", {2.5, 172.0}},
+  };
+  const auto it = seconds.find(c.id);
+  return it == seconds.end() ? 0.0 : it->second[ctx.power == claims::CheckContext::Power::High ? 1 : 0];
+}
+#endif
+
 int run(const VerifyOptions& o) {
   const claims::Registry& reg = claims::all_claims();
   const std::vector<const claims::Claim*> selected = claims::select_claims(reg, o);
   if (o.list) {
+#ifdef REGCHECK_MPI
+    if (is_mpi_worker()) return 0;  // under mpirun, rank 0 alone lists
+#endif
     claims::print_claim_list(selected);
     return 0;
   }
@@ -33,6 +67,26 @@ int run(const VerifyOptions& o) {
   if (!o.json.empty()) check_writable("--json", o.json);
   claims::VerifyOptions run = o;
   run.write_file = write_atomically;  // the CLI's writer: fsync, permissions kept, UsageError on failure
+#ifdef REGCHECK_MPI
+  // Every rank has validated the same arguments before MPI starts, so a usage error is one line
+  // and exit 2 on every rank, and none waits for another.
+  if (started_by_mpirun()) {
+    if (run.calibrate > 0)
+      throw UsageError("--calibrate: not available under mpirun (its seeds run in one process: start it without mpirun)");
+    const std::unique_ptr<RunExecutor> executor = make_mpi_executor();
+    if (!run.threads)
+      run.threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / std::max(1, executor->local_ranks()));
+    run.executor.reports = executor->owns_store();
+    run.executor.ranks = executor->ranks();
+    run.executor.cost = catalog_claim_seconds;
+    run.executor.execute = [&executor](const std::vector<std::size_t>& order, const std::function<nlohmann::json(std::size_t)>& one,
+                                       const std::function<void(std::size_t, nlohmann::json&&)>& keep) {
+      executor->execute_tasks(order, [&one](std::size_t i, const std::function<void()>&) -> std::optional<nlohmann::json> { return one(i); },
+                              keep);
+    };
+    return claims::run_verify(reg, run, selected);
+  }
+#endif
   return run.calibrate > 0 ? claims::run_calibrate(reg, run, selected) : claims::run_verify(reg, run, selected);
 }
 

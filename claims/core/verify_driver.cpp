@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -81,6 +82,80 @@ std::vector<const Claim*> select_claims(const Registry& reg, const VerifyOptions
   return selected;
 }
 
+namespace {
+// put's inverse: a number, or the string of a non-finite one.
+template <class T>
+void get(const nlohmann::json& j, const char* key, std::optional<T>& v) {
+  v.reset();
+  const auto it = j.find(key);
+  if (it == j.end()) return;
+  if constexpr (std::is_floating_point_v<T>) {
+    if (it->is_string()) {
+      const std::string s = it->get<std::string>();
+      if (s == "nan") v = std::numeric_limits<T>::quiet_NaN();
+      else if (s == "inf" || s == "-inf") v = s == "inf" ? INFINITY : -INFINITY;
+      else throw std::invalid_argument(fmt::format("from_json: '{}' is '{}' (allowed: a number, \"nan\", \"inf\", \"-inf\")", key, s));
+      return;
+    }
+  }
+  v = it->get<T>();
+}
+std::string get_text(const nlohmann::json& j, const char* key) { return j.contains(key) ? j.at(key).get<std::string>() : std::string(); }
+}  // namespace
+
+void from_json(const nlohmann::json& j, CheckRecord& c) {
+  c.name = j.at("name").get<std::string>();
+  c.method = j.at("method").get<std::string>();
+  get(j, "theory", c.theory);
+  get(j, "estimate", c.estimate);
+  get(j, "ci_lo", c.ci_lo);
+  get(j, "ci_hi", c.ci_hi);
+  get(j, "max_error", c.max_error);
+  get(j, "tolerance", c.tolerance);
+  get(j, "detectable_deviation", c.detectable_deviation);
+  get(j, "resolution", c.resolution);
+  get(j, "alpha", c.alpha);
+  get(j, "n", c.n);
+  c.verdict = sim::parse_verdict(j.at("verdict").get<std::string>());
+  c.detail = get_text(j, "detail");
+}
+
+void from_json(const nlohmann::json& j, ClaimResult& r) {
+  r.id = j.at("id").get<std::string>();
+  r.source = j.at("source").get<std::string>();
+  r.method = j.at("method").get<std::string>();
+  r.statement = j.at("statement").get<std::string>();
+  get(j, "theory", r.theory);
+  r.theory_text = get_text(j, "theory_text");
+  get(j, "estimate", r.estimate);
+  get(j, "ci_lo", r.ci_lo);
+  get(j, "ci_hi", r.ci_hi);
+  get(j, "max_error", r.max_error);
+  get(j, "error_to_tolerance", r.error_to_tolerance);
+  get(j, "detectable_deviation", r.detectable_deviation);
+  r.verdict = sim::parse_verdict(j.at("verdict").get<std::string>());
+  r.expected = sim::parse_verdict(j.at("expected").get<std::string>());
+  r.alpha = j.at("alpha").get<double>();
+  r.seconds = j.at("seconds").get<double>();
+  r.counterexample = get_text(j, "counterexample");
+  r.finding = get_text(j, "finding");
+  r.checks.clear();
+  for (const nlohmann::json& c : j.at("checks")) r.checks.push_back(c.get<CheckRecord>());
+  r.extra = j.contains("extra") ? j.at("extra") : nlohmann::json::object();
+}
+
+std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx,
+                                     const std::function<double(const Claim&, const CheckContext&)>& cost) {
+  std::vector<double> estimate(selected.size());
+  std::vector<std::size_t> order(selected.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    estimate[i] = cost ? cost(*selected[i], ctx) : selected[i]->mc_tests;
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return estimate[a] > estimate[b]; });
+  return order;
+}
+
 CheckContext verify_context(const Registry& reg, const VerifyOptions& o) {
   if (o.threads && !(*o.threads >= 1 && *o.threads <= 256))
     throw std::invalid_argument(fmt::format("--threads: value {} is out of range (allowed: 1..256)", *o.threads));
@@ -108,11 +183,19 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
     throw std::logic_error(fmt::format("alpha per test {} != alpha {} / {} Monte Carlo tests", ctx.alpha_per_test,
                                        ctx.alpha_total, total));
   const double target = ctx.target_relative_resolution();
+  const VerifyOptions::Executor& ex = o.executor;
+  const auto run_one = [&](std::size_t i) { return to_json(reg.run(*selected.at(i), ctx)); };
+  if (ex.execute && !ex.reports) {  // a worker: runs what it is given, reports nothing
+    ex.execute(claim_order(selected, ctx, ex.cost), run_one, [](std::size_t, nlohmann::json&&) {});
+    return 0;
+  }
 
   fmt::print("regcheck verify: {} claims, seed {}, threads {}, family-wise alpha {:g} ({:.3g} per Monte Carlo test, Bonferroni over {})\n",
              selected.size(), ctx.seed, ctx.threads, ctx.alpha_total, ctx.alpha_per_test, total);
   fmt::print("power {}: each Monte Carlo sub-check must detect a deviation of {:g} x |theory| at power {:g}\n", o.power, target,
              ctx.power_level);
+  if (ex.execute && ex.ranks > 1)
+    fmt::print("{} processes x {} threads; claims handed out longest first, rows in registry order\n", ex.ranks, ctx.threads);
   fmt::print("{:<40} {:<28} {:<12} {:<36} {:<13} {:<11} {:>8}\n", "ID", "method", "theory", "estimate [CI] / worst err/tol",
              "verdict", "rel. detect", "seconds");
   nlohmann::json results = nlohmann::json::array();
@@ -121,8 +204,7 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
   std::optional<WorstDetectable> worst;
   std::string worst_id;
   int missing_target = 0, self_tests = 0, self_missed = 0;
-  for (const Claim* c : selected) {
-    const ClaimResult r = reg.run(*c, ctx);
+  const auto report = [&](const Claim* c, const ClaimResult& r) {
     const bool ok = r.verdict == r.expected;
     mismatches += !ok;
     ++counts[sim::to_string(r.verdict)];
@@ -155,6 +237,18 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
         if (ch.verdict == sim::Verdict::Error) fmt::print("    error: {}\n", ch.detail);
     std::fflush(stdout);
     results.push_back(to_json(r));
+  };
+  if (!ex.execute) {
+    for (const Claim* c : selected) report(c, reg.run(*c, ctx));
+  } else {
+    std::vector<std::optional<ClaimResult>> done(selected.size());
+    std::size_t next = 0;  // the first claim not yet reported
+    ex.execute(claim_order(selected, ctx, ex.cost), run_one, [&](std::size_t i, nlohmann::json&& j) {
+      done.at(i) = j.get<ClaimResult>();
+      for (; next < done.size() && done[next]; ++next) report(selected[next], *done[next]);
+    });
+    if (next != selected.size())
+      throw std::logic_error(fmt::format("verify executor returned {} of {} claims", next, selected.size()));
   }
   fmt::print("summary: {} HOLDS, {} FAILS, {} INCONCLUSIVE, {} ERROR; {} verdict(s) differ from the registry's expectation\n",
              counts["HOLDS"], counts["FAILS"], counts["INCONCLUSIVE"], counts["ERROR"], mismatches);

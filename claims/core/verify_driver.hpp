@@ -49,11 +49,44 @@ struct VerifyOptions {
   std::string list_hint = "regcheck verify --list";
   // Writes the JSON; default (empty): write_file_atomically. The CLI passes its own writer.
   std::function<void(const std::string& path, const std::string& content)> write_file;
+  // Where run_verify checks the claims (the CLI's `mpirun -np N regcheck verify`, over MPI ranks:
+  // app/mpi_executor.cpp). Empty execute: here, one after the other, in registry order (the
+  // serial run). Otherwise execute(order, run, keep) is given the indices into the selected
+  // claims in the order to hand them out (claim_order: longest first), run(i), which checks claim
+  // i and returns to_json of its ClaimResult (callable on any thread or process), and keep(i,
+  // json), to call in the reporting process, on the calling thread, once per claim in any order;
+  // the rows are printed in registry order as they become available, and the summary, JSON,
+  // self-check and exit code are the serial run's. A process with reports = false (an MPI worker)
+  // only runs what it is given: it prints and writes nothing and run_verify returns 0.
+  struct Executor {
+    std::function<void(const std::vector<std::size_t>& order, const std::function<nlohmann::json(std::size_t)>& run,
+                       const std::function<void(std::size_t, nlohmann::json&&)>& keep)>
+        execute;
+    bool reports = true;
+    int ranks = 1;  // processes working at once (printed in the header when > 1)
+    // claim_order's estimate of a claim's run time at the run's power level, in any unit; empty:
+    // the claim's declared Monte Carlo test count (Claim::mc_tests).
+    std::function<double(const Claim&, const CheckContext&)> cost;
+  } executor;
 };
 
 // The claims selected by o.claim_ids and o.sources, in registry order. Throws
 // std::invalid_argument naming an unknown claim ID.
 std::vector<const Claim*> select_claims(const Registry& reg, const VerifyOptions& o);
+// The inverse of to_json (claim.hpp; defined in claim.cpp): to_json(r2) == to_json(r) for r2 read
+// from to_json(r) (non-finite numbers come back from their strings "nan", "inf", "-inf"; derived
+// fields such as matches_expected are recomputed by to_json). An Executor's run(i) result comes
+// back to the reporting process this way. Throws nlohmann::json::exception on a missing field and
+// std::invalid_argument on an unknown verdict or non-finite string.
+void from_json(const nlohmann::json& j, CheckRecord& c);
+void from_json(const nlohmann::json& j, ClaimResult& r);
+
+// The order in which an Executor hands out the selected claims (indices into `selected`): by
+// decreasing estimated run time (cost(claim, ctx); empty cost: Claim::mc_tests, as each Monte
+// Carlo test is a sample sized for the run's resolution), so that no process is left with a long
+// claim at the end; ties in registry order.
+std::vector<std::size_t> claim_order(const std::vector<const Claim*>& selected, const CheckContext& ctx,
+                                     const std::function<double(const Claim&, const CheckContext&)>& cost = {});
 // The check context of a run: seed, threads, power, alpha and its Bonferroni share alpha /
 // reg.total_mc_tests(). Throws std::invalid_argument for threads outside 1..256, alpha outside
 // [1e-300, 0.5], or a power other than "default"/"high".
