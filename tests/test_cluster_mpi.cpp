@@ -143,6 +143,7 @@ TEST(ClusterMpi, ClaimResultTravelsAsJsonExactly) {
   r.counterexample = "d=2", r.finding = "f";
   CheckRecord c;
   c.name = "p=0.95", c.method = "monte-carlo", c.theory = 2.0 / 3, c.detectable_deviation = 1e-300, c.resolution = 7e-5;
+  c.bias_bound = 5e-7;  // the noise slopes' stated bias bound travels too (calibration counts on it)
   c.n = std::numeric_limits<std::uint64_t>::max(), c.verdict = Verdict::Inconclusive, c.detail = "d";
   r.checks = {c, tolerance_record("exact", "exact", 0, 0)};
   r.extra = {{"table", {1, 2}}};
@@ -158,6 +159,8 @@ TEST(ClusterMpi, ClaimResultTravelsAsJsonExactly) {
   ASSERT_EQ(b.checks.size(), 2u);
   EXPECT_EQ(*b.checks[0].theory, 2.0 / 3);
   EXPECT_EQ(*b.checks[0].n, std::numeric_limits<std::uint64_t>::max());
+  EXPECT_EQ(*b.checks[0].bias_bound, 5e-7);
+  EXPECT_FALSE(b.checks[1].bias_bound.has_value());
   EXPECT_FALSE(b.checks[0].estimate.has_value());
   EXPECT_EQ(b.checks[1].verdict, Verdict::Holds);
   EXPECT_EQ(b.extra, r.extra);

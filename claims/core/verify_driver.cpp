@@ -114,6 +114,7 @@ void from_json(const nlohmann::json& j, CheckRecord& c) {
   get(j, "tolerance", c.tolerance);
   get(j, "detectable_deviation", c.detectable_deviation);
   get(j, "resolution", c.resolution);
+  get(j, "bias_bound", c.bias_bound);
   get(j, "alpha", c.alpha);
   get(j, "n", c.n);
   c.verdict = sim::parse_verdict(j.at("verdict").get<std::string>());
