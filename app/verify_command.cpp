@@ -5,6 +5,7 @@
 // and self-test detection rates with their nominal values (simulation-based calibration).
 #include "app/cli_support.hpp"
 #include "app/commands.hpp"
+#include "claims/core/engine_known_answers.hpp"
 #include "claims/core/registry.hpp"
 #include "sim/calibration.hpp"
 
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -99,13 +101,30 @@ int run_verify(const VerifyOptions& o, const std::vector<const claims::Claim*>& 
   const claims::Registry& reg = claims::all_claims();
   const claims::CheckContext ctx = base_context(reg, o);
   // Bonferroni: every Monte Carlo test of the registry gets alpha / (their total number), so the
-  // family-wise false-FAIL probability is <= alpha whichever claims run. Each claim's count is
-  // checked against its records by Registry::run (check_bonferroni_accounting).
+  // family-wise false-FAIL probability is <= alpha whichever claims run. The split itself is one of
+  // the engine's known-answer tests below; each claim's count is checked against its records by
+  // Registry::run (check_bonferroni_accounting).
   const int total = reg.total_mc_tests();
-  if (ctx.alpha_per_test != ctx.alpha_total / std::max(1, total))
-    throw std::logic_error(fmt::format("alpha per test {} != alpha {} / {} Monte Carlo tests", ctx.alpha_per_test,
-                                       ctx.alpha_total, total));
   const double target = ctx.target_relative_resolution();
+  // Engine known-answer tests (claims/core/engine_known_answers.hpp), before the claims: a failure
+  // names the function, input, expected and got; the claims still run (their rows are then not to
+  // be trusted) and verify exits 3, the engine self-check's code.
+  const auto kat_start = std::chrono::steady_clock::now();
+  const std::vector<claims::KnownAnswer> kats = claims::engine_known_answers(reg, ctx);
+  const double kat_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - kat_start).count();
+  int kat_agree = 0;
+  nlohmann::json kat_failed = nlohmann::json::array();
+  for (const claims::KnownAnswer& k : kats) {
+    kat_agree += k.agree;
+    if (!k.agree) {
+      fmt::print("engine known-answer test FAILED: {}\n", claims::describe(k));
+      kat_failed.push_back({{"function", k.function}, {"input", k.input}, {"expected", k.expected}, {"got", k.got},
+                            {"tolerance", k.tolerance}, {"source", k.source}});
+    }
+  }
+  const bool kat_ok = kat_agree == static_cast<int>(kats.size());
+  fmt::print("engine known-answer tests: {} of {} agree{} ({:.0f} ms)\n", kat_agree, kats.size(), kat_ok ? "" : " (FAILED)",
+             kat_ms);
 
   fmt::print("regcheck verify: {} claims, seed {}, threads {}, family-wise alpha {:g} ({:.3g} per Monte Carlo test, Bonferroni over {})\n",
              selected.size(), ctx.seed, ctx.threads, ctx.alpha_total, ctx.alpha_per_test, total);
@@ -194,10 +213,11 @@ int run_verify(const VerifyOptions& o, const std::vector<const claims::Claim*>& 
     doc["summary"] = {{"holds", counts["HOLDS"]}, {"fails", counts["FAILS"]}, {"inconclusive", counts["INCONCLUSIVE"]},
                       {"error", counts["ERROR"]}, {"mismatches", mismatches}};
     doc["engine_self_check"] = {{"power_self_tests", self_tests}, {"missed", self_missed}, {"allowed", allowed},
-                                {"level", kSelfCheckLevel}, {"passed", self_ok}};
+                                {"level", kSelfCheckLevel}, {"passed", self_ok && kat_ok},
+                                {"known_answers", {{"total", kats.size()}, {"agree", kat_agree}, {"failed", kat_failed}}}};
     write_atomically(o.json, doc.dump(2) + "\n");
   }
-  if (!self_ok) return 3;
+  if (!self_ok || !kat_ok) return 3;
   return mismatches == 0 ? 0 : 1;
 }
 
@@ -359,7 +379,8 @@ Runner add_verify_command(CLI::App& app) {
   cmd->footer(
       "Exit codes: 0 every verdict as the registry expects (--calibrate: both rates consistent); 1 a verdict differs "
       "(--calibrate: a rate inconsistent at level 1e-3, or a claim in ERROR); 2 bad usage; 3 engine self-check failed "
-      "(more power self-tests missed than Binomial(k, 0.01) allows at 1e-6) or an internal error.");
+      "(more power self-tests missed than Binomial(k, 0.01) allows at 1e-6, or an engine known-answer test disagreed) or "
+      "an internal error.");
   return [o, calibrate]() {
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");
     // Lower bound: alpha is split over every Monte Carlo test (Bonferroni), the looks of the

@@ -365,6 +365,16 @@ def mismatched_claims(out_text):
     return [ln.split()[0] for ln in out_text.splitlines() if re.search(r"\(expected [A-Z]+\)", ln) and ln.split()]
 
 
+def known_answer_failures(out_text):
+    """Functions named by the engine's failed known-answer tests (verify exits 3 on any)."""
+    names = []
+    for ln in out_text.splitlines():
+        m = re.match(r"engine known-answer test FAILED: ([^(]+)\(", ln)
+        if m and m.group(1).strip() not in names:
+            names.append(m.group(1).strip())
+    return names
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these mutants")
@@ -459,8 +469,12 @@ def main():
             else:
                 out.unlink(missing_ok=True)
                 rc, _ = run([bin_, "verify", "--threads", "2"], work, out, timeout=a.timeout, env=env)
-                if rc or verify_mismatch(out.read_text()):
-                    ids = mismatched_claims(out.read_text())
+                text = out.read_text()
+                kat = known_answer_failures(text)
+                if kat:
+                    result = f"killed by the known-answer tests ({', '.join(kat[:2])}{', ...' if len(kat) > 2 else ''})"
+                elif rc or verify_mismatch(text):
+                    ids = mismatched_claims(text)
                     result = "killed by verify" + (" (timeout)" if rc == 124 else "") + \
                         (f" ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})" if ids else f" (exit {rc})")
                 elif m["statistical"] and has_calibrate:
