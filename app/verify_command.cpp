@@ -130,7 +130,8 @@ Runner add_verify_command(CLI::App& app) {
   cmd->footer(
       "Exit codes: 0 every verdict as the registry expects (--calibrate: both rates consistent); 1 a verdict differs "
       "(--calibrate: a rate inconsistent at level 1e-3, or a claim in ERROR); 2 bad usage; 3 engine self-check failed "
-      "(more power self-tests missed than Binomial(k, 0.01) allows at 1e-6) or an internal error.");
+      "(more power self-tests missed than Binomial(k, 0.01) allows at 1e-6, or an engine known-answer test disagreed) or "
+      "an internal error.");
   return [o, calibrate]() {
     if (o->threads) require_range("--threads", *o->threads, 1, 256, "1..256");
     // Lower bound: alpha is split over every Monte Carlo test (Bonferroni), the looks of the

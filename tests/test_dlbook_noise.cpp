@@ -644,6 +644,14 @@ RC_GTEST_PROP(DlbookNoiseTheory, AlphaApproximationErrorWithinBound, ()) {
   RC_ASSERT(std::abs(rel) <= dl::early_stopping_approx_error_bound(lambda, eta, tau) + 1e-12);
 }
 
+// The eq. 7.28 bound in its stated form x + u / (2 (1 - x)), x = eta lambda, u = tau x, at hand-
+// computed points with exact inputs: x = 0.5, u = 1.5 gives 0.5 + 1.5 = 2; x = 0.25, u = 1 gives
+// 0.25 + 1/1.5 = 11/12 (one rounding of 2/3 and one of the sum: 2 ulps).
+TEST(DlbookNoiseTheory, AlphaApproximationBoundHandValues) {
+  EXPECT_EQ(dl::early_stopping_approx_error_bound(1.0, 0.5, 3), 2.0);
+  EXPECT_NEAR(dl::early_stopping_approx_error_bound(0.5, 0.5, 4), 11.0 / 12.0, 2 * eps * 11.0 / 12.0);
+}
+
 RC_GTEST_PROP(DlbookNoiseTheory, AlphaDecreasesWithSteps, ()) {
   const double x = *rc::gen::map(rc::gen::inRange(1, 990), [](int v) { return v / 1000.0; });
   const double tau = *rc::gen::inRange(1, 1000);

@@ -169,6 +169,9 @@ TEST(Tl1Reference, ThresholdValues) {
   EXPECT_EQ(theory::tl1_threshold(1.0, 1.0), 1.5);
   // lambda = 0.1, a = 1: subcritical, t = 0.2 (two roundings: <= 1 ulp).
   EXPECT_NEAR(theory::tl1_threshold(0.1, 1.0), 0.2, 2 * eps * 0.2);
+  // lambda = 0.2, a = 1: still subcritical (0.2 <= 1/4) but above a^2/(2(a + 2)) = 1/6, the band
+  // where a boundary misplaced to a + 2 would give sqrt(0.8) - 1/2 = 0.3944: t = 0.2 * 2 = 0.4.
+  EXPECT_NEAR(theory::tl1_threshold(0.2, 1.0), 0.4, 2 * eps * 0.4);
   // Jump at lambda = 1, a = 1: sqrt(2 * 1 * 2) - 1 = 1 exactly; 50-digit check of the branch.
   const double g = theory::tl1_prox_branch(1.5, 1.0, 1.0);
   const double kappa = theory::tl1::prox_condition(g, 1.5, 1.0, 1.0);

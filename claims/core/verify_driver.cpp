@@ -2,6 +2,7 @@
 // and a user's program of their own claims share one implementation.
 #include "claims/core/verify_driver.hpp"
 
+#include "claims/core/engine_known_answers.hpp"
 #include "sim/calibration.hpp"
 
 #include <Eigen/Core>
@@ -11,6 +12,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -177,12 +179,10 @@ CheckContext verify_context(const Registry& reg, const VerifyOptions& o) {
 int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<const Claim*>& selected) {
   const CheckContext ctx = verify_context(reg, o);
   // Bonferroni: every Monte Carlo test of the registry gets alpha / (their total number), so the
-  // family-wise false-FAIL probability is <= alpha whichever claims run. Each claim's count is
-  // checked against its records by Registry::run (check_bonferroni_accounting).
+  // family-wise false-FAIL probability is <= alpha whichever claims run. The split itself is one of
+  // the engine's known-answer tests below; each claim's count is checked against its records by
+  // Registry::run (check_bonferroni_accounting).
   const int total = reg.total_mc_tests();
-  if (ctx.alpha_per_test != ctx.alpha_total / std::max(1, total))
-    throw std::logic_error(fmt::format("alpha per test {} != alpha {} / {} Monte Carlo tests", ctx.alpha_per_test,
-                                       ctx.alpha_total, total));
   const double target = ctx.target_relative_resolution();
   const VerifyOptions::Executor& ex = o.executor;
   const auto run_one = [&](std::size_t i) { return to_json(reg.run(*selected.at(i), ctx)); };
@@ -190,6 +190,25 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
     ex.execute(claim_order(selected, ctx, ex.cost), run_one, [](std::size_t, nlohmann::json&&) {});
     return 0;
   }
+  // Engine known-answer tests (claims/core/engine_known_answers.hpp), before the claims: a failure
+  // names the function, input, expected and got; the claims still run (their rows are then not to
+  // be trusted) and verify exits 3, the engine self-check's code.
+  const auto kat_start = std::chrono::steady_clock::now();
+  const std::vector<KnownAnswer> kats = engine_known_answers(reg, ctx);
+  const double kat_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - kat_start).count();
+  int kat_agree = 0;
+  nlohmann::json kat_failed = nlohmann::json::array();
+  for (const KnownAnswer& k : kats) {
+    kat_agree += k.agree;
+    if (!k.agree) {
+      fmt::print("engine known-answer test FAILED: {}\n", describe(k));
+      kat_failed.push_back({{"function", k.function}, {"input", k.input}, {"expected", k.expected}, {"got", k.got},
+                            {"tolerance", k.tolerance}, {"source", k.source}});
+    }
+  }
+  const bool kat_ok = kat_agree == static_cast<int>(kats.size());
+  fmt::print("engine known-answer tests: {} of {} agree{} ({:.0f} ms)\n", kat_agree, kats.size(), kat_ok ? "" : " (FAILED)",
+             kat_ms);
 
   fmt::print("regcheck verify: {} claims, seed {}, threads {}, family-wise alpha {:g} ({:.3g} per Monte Carlo test, Bonferroni over {})\n",
              selected.size(), ctx.seed, ctx.threads, ctx.alpha_total, ctx.alpha_per_test, total);
@@ -291,10 +310,11 @@ int run_verify(const Registry& reg, const VerifyOptions& o, const std::vector<co
     doc["summary"] = {{"holds", counts["HOLDS"]}, {"fails", counts["FAILS"]}, {"inconclusive", counts["INCONCLUSIVE"]},
                       {"error", counts["ERROR"]}, {"mismatches", mismatches}};
     doc["engine_self_check"] = {{"power_self_tests", self_tests}, {"missed", self_missed}, {"allowed", allowed},
-                                {"level", kSelfCheckLevel}, {"passed", self_ok}};
+                                {"level", kSelfCheckLevel}, {"passed", self_ok && kat_ok},
+                                {"known_answers", {{"total", kats.size()}, {"agree", kat_agree}, {"failed", kat_failed}}}};
     write_json(o, doc);
   }
-  if (!self_ok) return 3;
+  if (!self_ok || !kat_ok) return 3;
   return mismatches == 0 ? 0 : 1;
 }
 

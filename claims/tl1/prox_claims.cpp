@@ -353,6 +353,53 @@ ClaimResult check_regimes(const CheckContext&) {
                               "64 eps t/h'(0)",
                               "property", dbl, 1.0, at));
   }
+  // (1b) The regime boundary lambda_c = a^2 / (2 (a + 1)) and both threshold formulas, against the
+  // threshold's DEFINITION: prox(y) = 0 iff no x != 0 beats x = 0, i.e. 0.5 x^2 - x |y| + lambda
+  // rho_a(x) >= 0 for all x > 0, i.e. |y| <= phi(x) = x/2 + lambda (a + 1)/(a + x) for all x > 0; so
+  // t = inf_{x > 0} phi(x). phi is convex (phi'' = 2 lambda (a + 1)/(a + x)^3 > 0), so a golden-section
+  // search in 50 digits on [0, 2 phi(0)] (phi(x) >= x/2, so the minimizer lies there) finds the
+  // infimum without using either closed form or the regime test (the minimizer is x = 0 exactly in
+  // the subcritical regime). Grid: lambda / lambda_c from 0.5 to 2, densest inside the band
+  // (a + 1)/(a + 2) < lambda / lambda_c <= 1 where a boundary misplaced to a^2/(2(a + 2)) would
+  // pick the supercritical formula (relative error (1 - sqrt f)^2 / f: 1.9% at a = 1e-3, 6e-8 at
+  // a = 1e3), plus the band's midpoint for each a. Tolerance 4 ulps (theory/prox.hpp's stated
+  // bound for tl1_threshold; the 50-digit infimum is exact to ~1e-40 relative after 200 steps).
+  {
+    double worst = 0;
+    std::string at;
+    int points = 0;
+    for (double a : as) {
+      const double band_mid = 0.5 * ((a + 1.0) / (a + 2.0) + 1.0);
+      for (double fl : {0.5, band_mid, 0.9, 0.95, 0.99, 0.999, 0.9999, 1.0001, 1.001, 1.01, 1.1, 2.0}) {
+        const double lambda = fl * lambda_crit(a);
+        const mp A = a, L = lambda;
+        auto phi = [&](const mp& x) { return x / 2 + L * (A + 1) / (A + x); };
+        mp lo = 0, hi = 2 * phi(mp(0));
+        const mp g = (sqrt(mp(5)) - 1) / 2;
+        mp x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo), f1 = phi(x1), f2 = phi(x2);
+        for (int k = 0; k < 200; ++k) {
+          if (f1 <= f2) {
+            hi = x2, x2 = x1, f2 = f1;
+            x1 = hi - g * (hi - lo), f1 = phi(x1);
+          } else {
+            lo = x1, x1 = x2, f1 = f2;
+            x2 = lo + g * (hi - lo), f2 = phi(x2);
+          }
+        }
+        const mp t_def = std::min({phi(mp(0)), f1, f2});
+        const double t = theory::tl1_threshold(lambda, a);
+        const double e = tl1num::ulp_error(t, t_def) / 4.0;
+        ++points;
+        if (e > worst)
+          worst = e, at = fmt::format("a={:.17g} lambda/lambda_c={:.17g} t={:.17g} inf phi={:.17g}", a, fl, t,
+                                      static_cast<double>(t_def));
+      }
+    }
+    r.checks.push_back(tolerance_record(
+        "regime boundary: t = inf_{x>0} (x/2 + lambda rho_a(x)/x) (the definition, 50-digit golden section), "
+        "lambda/lambda_c in [0.5, 2] incl. (a+1)/(a+2) < lambda/lambda_c <= 1, in units of 4 ulps",
+        "exact", worst, 1.0, fmt::format("{} (a, lambda) points; worst at {}", points, at)));
+  }
   // (2) Supercritical: two global minimizers at |y| = t and the jump.
   {
     double tie = 0, jump = 0, better = 0, dbl_jump = 0, dbl_tie = 0;
