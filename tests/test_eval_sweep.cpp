@@ -241,7 +241,9 @@ TEST(EvalSweep, Tl1Prox) {
            {1.4e308, 1, 1}, {1e200, 1e308, 1}, {3, 1, 1e308}, {1e150, 1e149, 1e160}, {1e201, 1e200, 1e200}}) {
     const R ref = *ref50::tl1_prox(y, lambda, a);
     sw.compare(th::tl1_prox(y, lambda, a), ref, 16 * (1 + static_cast<double>(ref50::tl1_prox_condition(ref, y, lambda, a))),
-               [=] { return fmt3(y, lambda, a); });
+               // Captured by copy as plain locals: clang 14 (the hardening build) cannot capture
+               // structured bindings, a C++20 feature it lacks.
+               [y = y, lambda = lambda, a = a] { return fmt3(y, lambda, a); });
   }
   sw.report();
 }
