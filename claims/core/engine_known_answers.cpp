@@ -36,30 +36,27 @@ constexpr double kCRel = 1e-8;
 
 std::string num(double x) { return fmt::format("{:.17g}", x); }
 
-KnownAnswer verdict_answer(std::string function, std::string input, sim::Verdict expected, sim::Verdict got,
-                           std::string source) {
+// A known answer compared exactly (a verdict, a count): expected and got as printed.
+KnownAnswer exact_answer(std::string function, std::string input, std::string expected, std::string got, std::string source) {
   KnownAnswer k;
   k.function = std::move(function);
   k.input = std::move(input);
-  k.expected = sim::to_string(expected);
-  k.got = sim::to_string(got);
+  k.agree = expected == got;
+  k.expected = std::move(expected);
+  k.got = std::move(got);
   k.tolerance = "exact";
   k.source = std::move(source);
-  k.agree = expected == got;
   return k;
+}
+
+KnownAnswer verdict_answer(std::string function, std::string input, sim::Verdict expected, sim::Verdict got,
+                           std::string source) {
+  return exact_answer(std::move(function), std::move(input), sim::to_string(expected), sim::to_string(got), std::move(source));
 }
 
 KnownAnswer count_answer(std::string function, std::string input, std::uint64_t expected, std::uint64_t got,
                          std::string source) {
-  KnownAnswer k;
-  k.function = std::move(function);
-  k.input = std::move(input);
-  k.expected = std::to_string(expected);
-  k.got = std::to_string(got);
-  k.tolerance = "exact";
-  k.source = std::move(source);
-  k.agree = expected == got;
-  return k;
+  return exact_answer(std::move(function), std::move(input), std::to_string(expected), std::to_string(got), std::move(source));
 }
 
 }  // namespace
