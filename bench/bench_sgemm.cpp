@@ -72,15 +72,15 @@ void eigen_tiled(benchmark::State& st) {
   Operands m(B, I, O);
   for (auto _ : st) {
     if (op == Fwd) {
-      for_tiles(B, O, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+      for_tiles(B, O, I, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
         m.y.block(r0, c0, rn, cn).noalias() = m.x.middleRows(r0, rn) * m.W.middleRows(c0, cn).transpose();
       });
     } else if (op == DW) {
-      for_tiles(O, I, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+      for_tiles(O, I, B, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
         m.dW.block(r0, c0, rn, cn).noalias() = m.dy.middleCols(r0, rn).transpose() * m.x.middleCols(c0, cn);
       });
     } else {
-      for_tiles(B, I, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+      for_tiles(B, I, O, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
         m.dx.block(r0, c0, rn, cn).noalias() = m.dy.middleRows(r0, rn) * m.W.middleCols(c0, cn);
       });
     }

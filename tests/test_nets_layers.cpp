@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace regcheck::nets;
@@ -63,6 +64,39 @@ TEST(NetsLayers, ConvFastMatchesDirectLoops) {
   conv_matches_reference<float>({5, 4, 4, 2, 0}, {2, 11, 11}, 9);
 }
 
+// The same-width stride-1 im2col / col2im (one shifted contiguous copy per kernel offset) against
+// the general per-element loops, bit for bit, on random inputs with signed zeros, over chunked
+// layouts (ld > Ho*Wo) and geometries where some kernel offsets see no valid row or column
+// (5x5 kernel with padding 2 on a 2-wide image). col2im accumulates into a random dx, as the
+// chunk loop does across examples, except that the real dx starts at +0 (see col2im_add).
+template <class T>
+void im2col_paths_agree(ConvGeometry g, Eigen::Index ld_extra) {
+  ASSERT_TRUE(same_width_stride1(g));
+  const Eigen::Index K = g.ckk(), Q = g.hw_out(), ld = Q + ld_extra, npix = static_cast<Eigen::Index>(g.cin) * g.h * g.w;
+  Act<T> x = randn<T>(1, npix, 11);
+  for (Eigen::Index i = 0; i < x.size(); i += 5) x.data()[i] = T(-0.0);
+  Act<T> fast = Act<T>::Constant(K, ld, T(7)), general = Act<T>::Constant(K, ld, T(7));
+  im2col(x.data(), g, fast.data(), ld);
+  im2col_general(x.data(), g, general.data(), ld);
+  EXPECT_EQ(0, std::memcmp(fast.data(), general.data(), sizeof(T) * static_cast<std::size_t>(fast.size())));
+  Act<T> cols = randn<T>(K, ld, 12), dx_fast = Act<T>::Zero(1, npix), dx_general = Act<T>::Zero(1, npix);
+  for (Eigen::Index i = 0; i < cols.size(); i += 3) cols.data()[i] = T(-0.0);
+  Act<T> cols_copy = cols;  // col2im_add overwrites the padding entries of its scratch
+  col2im_add(cols_copy.data(), g, dx_fast.data(), ld);
+  col2im_add_general(cols.data(), g, dx_general.data(), ld);
+  EXPECT_EQ(0, std::memcmp(dx_fast.data(), dx_general.data(), sizeof(T) * static_cast<std::size_t>(npix)));
+  EXPECT_GT(dx_fast.cwiseAbs().maxCoeff(), 0);  // non-vacuous
+}
+
+TEST(NetsLayers, Im2colSameWidthPathBitIdenticalToGeneralLoops) {
+  // {cin, h, w, cout, kh, kw, s, p, ho, wo}
+  im2col_paths_agree<float>({1, 28, 28, 16, 3, 3, 1, 1, 28, 28}, 0);
+  im2col_paths_agree<float>({3, 7, 7, 4, 3, 3, 1, 1, 7, 7}, 13);
+  im2col_paths_agree<double>({2, 5, 2, 3, 5, 5, 1, 2, 5, 2}, 4);
+  im2col_paths_agree<double>({2, 4, 6, 3, 1, 1, 1, 0, 4, 6}, 0);
+  im2col_paths_agree<double>({1, 6, 5, 2, 3, 5, 1, 2, 8, 5}, 1);  // padding 2 on a 3-row kernel: taller output
+}
+
 TEST(NetsLayers, ConvOutputShape) {
   Sequential<float> m(Shape{3, 32, 32});
   m.emplace<Conv2d<float>>(Conv2dOptions{16, 5, 3, 2, 1});
@@ -87,6 +121,39 @@ TEST(NetsLayers, PoolingOnKnownInput) {
   EXPECT_EQ(dx(0, 2), 1.0);   // 14 at (0,2)
   EXPECT_EQ(dx(0, 9), 1.0);   // 15 at (2,1)
   EXPECT_EQ(dx(0, 11), 1.0);  // 13 at (2,3)
+}
+
+// The 2x2 / stride-2 average pooling fast path against the general window loops it replaces
+// (issue 13): bit-identical outputs and input gradients, including odd heights and widths (the
+// last row / column lies in no window), signed zeros and float and double. Inputs are N(0, 1)
+// with some entries set to -0 and +0, and dy likewise: the paths must agree on the sign of zero.
+template <class T>
+void avgpool_fast_matches_general(Shape in, Eigen::Index N) {
+  Sequential<T> fast(in), general(in);
+  fast.template emplace<AvgPool2d<T>>(2);
+  general.template emplace<AvgPool2d<T>>(2);
+  fast.build(0);
+  general.build(0);
+  static_cast<AvgPool2d<T>&>(general.layer(0)).use_general_loops(true);
+  Act<T> x = randn<T>(N, in.size(), 5);
+  for (Eigen::Index i = 0; i < x.size(); i += 7) x.data()[i] = (i % 2) ? T(-0.0) : T(0.0);
+  const Act<T> yf = fast.forward(x, {.train = true}), yg = general.forward(x, {.train = true});
+  ASSERT_EQ(yf.rows(), yg.rows());
+  ASSERT_EQ(yf.cols(), yg.cols());
+  EXPECT_EQ(0, std::memcmp(yf.data(), yg.data(), sizeof(T) * static_cast<std::size_t>(yf.size()))) << in.str();
+  Act<T> dy = randn<T>(N, yf.cols(), 6);
+  for (Eigen::Index i = 3; i < dy.size(); i += 5) dy.data()[i] = T(-0.0);
+  const Act<T> dxf = fast.backward(dy, true), dxg = general.backward(dy, true);
+  ASSERT_EQ(dxf.size(), dxg.size());
+  EXPECT_EQ(0, std::memcmp(dxf.data(), dxg.data(), sizeof(T) * static_cast<std::size_t>(dxf.size()))) << in.str();
+  EXPECT_GT(dxf.cwiseAbs().maxCoeff(), 0);  // non-vacuous
+}
+
+TEST(NetsLayers, AvgPoolFastPathBitIdenticalToGeneralLoops) {
+  avgpool_fast_matches_general<float>({16, 28, 28}, 3);
+  avgpool_fast_matches_general<float>({3, 7, 5}, 2);
+  avgpool_fast_matches_general<double>({2, 6, 9}, 2);
+  avgpool_fast_matches_general<double>({1, 2, 2}, 4);
 }
 
 // PyTorch semantics: running_mean <- 0.9 rm + 0.1 mean, running_var <- 0.9 rv + 0.1 unbiased var;

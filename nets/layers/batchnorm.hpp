@@ -70,7 +70,6 @@ class BatchNorm final : public Layer<T> {
     const Eigen::Index N = x.rows(), m = N * S_;
     train_ = ctx.train;
     y.resize(N, x.cols());
-    xhat_.resize(N, x.cols());
     if (ctx.train && m <= 1)
       this->fail(fmt::format("training needs more than 1 value per channel, got batch {} x spatial {}", N, S_));
     for_each_index(C_, [&](Eigen::Index c) {
@@ -98,13 +97,8 @@ class BatchNorm final : public Layer<T> {
       const T g = gamma_.value(c, 0), b = beta_.value(c, 0), tm = static_cast<T>(mu), ti = static_cast<T>(inv);
       for (Eigen::Index n = 0; n < N; ++n) {
         const T* xr = &x(n, c * S_);
-        T* hr = &xhat_(n, c * S_);
         T* yr = &y(n, c * S_);
-        for (Eigen::Index q = 0; q < S_; ++q) {
-          const T h = (xr[q] - tm) * ti;
-          hr[q] = h;
-          yr[q] = g * h + b;
-        }
+        for (Eigen::Index q = 0; q < S_; ++q) yr[q] = g * xhat(xr[q], tm, ti) + b;
       }
     });
   }
@@ -114,20 +108,21 @@ class BatchNorm final : public Layer<T> {
     if (need_dx) dx.resize(N, x.cols());
     for_each_index(C_, [&](Eigen::Index c) {
       double dg = 0, db = 0;
+      const T tm = mean_(c), ti = invstd_(c);
       for (Eigen::Index n = 0; n < N; ++n) {
         const T* dr = &dy(n, c * S_);
-        const T* hr = &xhat_(n, c * S_);
+        const T* xr = &x(n, c * S_);
         double ag[8] = {0, 0, 0, 0, 0, 0, 0, 0}, ab[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // lanes as in lane_sum
         Eigen::Index q = 0;
         for (; q + 8 <= S_; q += 8)
           for (int l = 0; l < 8; ++l) {
             const double d = dr[q + l];
-            ag[l] += d * static_cast<double>(hr[q + l]);
+            ag[l] += d * static_cast<double>(xhat(xr[q + l], tm, ti));
             ab[l] += d;
           }
         for (; q < S_; ++q) {
           const double d = dr[q];
-          ag[q % 8] += d * static_cast<double>(hr[q]);
+          ag[q % 8] += d * static_cast<double>(xhat(xr[q], tm, ti));
           ab[q % 8] += d;
         }
         dg += ((ag[0] + ag[1]) + (ag[2] + ag[3])) + ((ag[4] + ag[5]) + (ag[6] + ag[7]));
@@ -142,17 +137,23 @@ class BatchNorm final : public Layer<T> {
           for (Eigen::Index q = 0; q < S_; ++q) dx(n, c * S_ + q) = g * inv * dy(n, c * S_ + q);
         return;
       }
-      const T k = g * inv / static_cast<T>(m), tm = static_cast<T>(m), tdb = static_cast<T>(db),
+      const T k = g * inv / static_cast<T>(m), tmm = static_cast<T>(m), tdb = static_cast<T>(db),
               tdg = static_cast<T>(dg);
-      for (Eigen::Index n = 0; n < N; ++n)
-        for (Eigen::Index q = 0; q < S_; ++q) {
-          const Eigen::Index i = c * S_ + q;
-          dx(n, i) = k * (tm * dy(n, i) - tdb - xhat_(n, i) * tdg);
-        }
+      for (Eigen::Index n = 0; n < N; ++n) {
+        const T* xr = &x(n, c * S_);
+        const T* dr = &dy(n, c * S_);
+        T* dxr = &dx(n, c * S_);
+        for (Eigen::Index q = 0; q < S_; ++q) dxr[q] = k * (tmm * dr[q] - tdb - xhat(xr[q], tm, ti) * tdg);
+      }
     });
   }
 
   std::vector<Param<T>*> params() override { return {&gamma_, &beta_}; }
+
+  // xhat = (x - mu) * invstd with mu and invstd rounded to T, exactly as forward formed it:
+  // backward recomputes it from x instead of reading a stored copy (one fewer full-size write
+  // in forward and the same number of reads in backward: the layer is memory-bound, issue 13).
+  static T xhat(T x, T mu, T invstd) { return (x - mu) * invstd; }
   LayerCost cost() const override {
     const double C = static_cast<double>(C_), n = static_cast<double>(this->in_.size());
     return {2 * C, 2 * C, 2 * n, 2 * n};  // scale and shift per value (running stats folded)
@@ -168,7 +169,6 @@ class BatchNorm final : public Layer<T> {
   bool train_ = false;
   Param<T> gamma_, beta_;
   Vec<T> running_mean_, running_var_, mean_, invstd_;
-  Act<T> xhat_;
 };
 
 }  // namespace regcheck::nets

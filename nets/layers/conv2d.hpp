@@ -18,11 +18,16 @@
 // (issue 13 profile); B = 8 gives 392.
 // Threads: the chunks are fixed by the batch size alone; each chunk's dW is one product and the
 // chunk partials are added in chunk order, so the sum never depends on the thread count.
+// im2col / col2im: for stride 1 with "same" width each kernel offset's row is one contiguous
+// shifted copy of the input plane (see same_plane_run), instead of a bounds test per element:
+// im2col and col2im had become 30% of the convnet step once the GEMMs were batched (perf, issue 13).
 // cols are recomputed in backward rather than stored (storing them for a batch would cost
 // N * CinKK * Ho*Wo floats; recomputing is a cheap gather next to the GEMM).
 #include "nets/init.hpp"
 #include "nets/layers/layer.hpp"
 #include "nets/parallel.hpp"
+
+#include <algorithm>
 
 namespace regcheck::nets {
 
@@ -43,8 +48,63 @@ struct ConvGeometry {
 
 // cols: row r of the example's (CinKK, Ho*Wo) block starts at cols + r * ld (ld >= Ho*Wo: the
 // example's block inside a chunk's side-by-side cols_B, see above).
+// Stride 1 with output width = input width ("same" padding, e.g. 3x3 with p = 1): the cols row
+// of kernel offset (i, j) is the input plane shifted by (i - p) rows and (j - p) columns, so over
+// the valid output rows [oy0, oy1) out[t] = in_plane[t + (i - p) w + (j - p)] is ONE contiguous
+// copy; only the ox < lo and ox >= hi entries of each row (at most p per side) picked up a
+// neighbouring row's pixel and are set back to 0. The copy starts at the first valid entry and
+// ends after the last, so it never reads outside the plane.
+struct SamePlaneRun {
+  int oy0, oy1, lo, hi;
+  Eigen::Index shift;  // input index - output index, within one channel plane
+};
+inline SamePlaneRun same_plane_run(const ConvGeometry& g, int i, int j) {
+  const int oy0 = std::clamp(g.p - i, 0, g.ho), oy1 = std::clamp(g.h + g.p - i, oy0, g.ho);
+  const int lo = std::clamp(g.p - j, 0, g.wo), hi = std::clamp(g.w + g.p - j, lo, g.wo);
+  return {oy0, oy1, lo, hi, static_cast<Eigen::Index>(i - g.p) * g.w + (j - g.p)};
+}
+inline bool same_width_stride1(const ConvGeometry& g) { return g.s == 1 && g.wo == g.w; }
+
+template <class T>
+void im2col_general(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld);
+template <class T>
+void col2im_add_general(const T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld);
+
 template <class T>
 void im2col(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
+  const Eigen::Index q = ld;
+  if (same_width_stride1(g)) {
+    const Eigen::Index Wo = g.wo;
+    for (int c = 0; c < g.cin; ++c) {
+      const T* plane = x + static_cast<Eigen::Index>(c) * g.h * g.w;
+      for (int i = 0; i < g.kh; ++i)
+        for (int j = 0; j < g.kw; ++j) {
+          T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
+          const SamePlaneRun r = same_plane_run(g, i, j);
+          for (Eigen::Index t = 0; t < r.oy0 * Wo; ++t) row[t] = T(0);
+          for (Eigen::Index t = r.oy1 * Wo; t < g.ho * Wo; ++t) row[t] = T(0);
+          if (r.oy0 >= r.oy1 || r.lo >= r.hi) {
+            for (Eigen::Index t = r.oy0 * Wo; t < r.oy1 * Wo; ++t) row[t] = T(0);
+            continue;
+          }
+          const Eigen::Index t0 = r.oy0 * Wo + r.lo, t1 = (r.oy1 - 1) * Wo + r.hi;
+          for (Eigen::Index t = t0; t < t1; ++t) row[t] = plane[t + r.shift];
+          for (int oy = r.oy0; oy < r.oy1; ++oy) {
+            T* out = row + oy * Wo;
+            for (int ox = 0; ox < r.lo; ++ox) out[ox] = T(0);
+            for (int ox = r.hi; ox < g.wo; ++ox) out[ox] = T(0);
+          }
+        }
+    }
+    return;
+  }
+  im2col_general(x, g, cols, ld);
+}
+
+// The general loops (any stride and padding): the reference of the path above
+// (tests/test_nets_layers.cpp compares them bit for bit).
+template <class T>
+void im2col_general(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
   const Eigen::Index q = ld;
   for (int c = 0; c < g.cin; ++c)
     for (int i = 0; i < g.kh; ++i)
@@ -54,7 +114,7 @@ void im2col(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
           const int iy = oy * g.s - g.p + i;
           T* out = row + static_cast<Eigen::Index>(oy) * g.wo;
           if (iy < 0 || iy >= g.h) {
-            std::fill(out, out + g.wo, T(0));
+            for (int ox = 0; ox < g.wo; ++ox) out[ox] = T(0);
             continue;
           }
           const T* in = x + (static_cast<Eigen::Index>(c) * g.h + iy) * g.w;
@@ -66,8 +126,39 @@ void im2col(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
       }
 }
 
+// cols is scratch: on the same-width stride-1 path the entries that correspond to padding
+// (ox < lo, ox >= hi) are overwritten with +0, so that one contiguous pass adds +0 to the
+// neighbouring pixels they line up with. Bit-identical to skipping them: dx starts at +0 and a
+// sum that starts at +0 is never -0, and v + (+0) = v for every other v (NaN and inf included).
+// Each pixel still receives its contributions in the (c, i, j, oy) order of the general loops.
 template <class T>
-void col2im_add(const T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld) {
+void col2im_add(T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld) {
+  const Eigen::Index q = ld;
+  if (same_width_stride1(g)) {
+    const Eigen::Index Wo = g.wo;
+    for (int c = 0; c < g.cin; ++c) {
+      T* plane = dx + static_cast<Eigen::Index>(c) * g.h * g.w;
+      for (int i = 0; i < g.kh; ++i)
+        for (int j = 0; j < g.kw; ++j) {
+          T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
+          const SamePlaneRun r = same_plane_run(g, i, j);
+          if (r.oy0 >= r.oy1 || r.lo >= r.hi) continue;
+          for (int oy = r.oy0; oy < r.oy1; ++oy) {
+            T* in = row + oy * Wo;
+            for (int ox = 0; ox < r.lo; ++ox) in[ox] = T(0);
+            for (int ox = r.hi; ox < g.wo; ++ox) in[ox] = T(0);
+          }
+          const Eigen::Index t0 = r.oy0 * Wo + r.lo, t1 = (r.oy1 - 1) * Wo + r.hi;
+          for (Eigen::Index t = t0; t < t1; ++t) plane[t + r.shift] += row[t];
+        }
+    }
+    return;
+  }
+  col2im_add_general(cols, g, dx, ld);
+}
+
+template <class T>
+void col2im_add_general(const T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld) {
   const Eigen::Index q = ld;
   for (int c = 0; c < g.cin; ++c)
     for (int i = 0; i < g.kh; ++i)

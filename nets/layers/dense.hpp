@@ -39,7 +39,7 @@ class Dense final : public Layer<T> {
   void forward(const Act<T>& x, Act<T>& y, const RunContext&) override {
     const Eigen::Index N = x.rows(), O = out_features_;
     y.resize(N, O);
-    for_tiles(N, O, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+    for_tiles(N, O, x.cols(), [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
       auto yt = y.block(r0, c0, rn, cn);
       yt.noalias() = x.middleRows(r0, rn) * W_.value.middleRows(c0, cn).transpose();
       if (has_bias_) yt.rowwise() += b_.value.col(0).segment(c0, cn).transpose();
@@ -48,13 +48,13 @@ class Dense final : public Layer<T> {
 
   void backward(const Act<T>& x, const Act<T>&, const Act<T>& dy, Act<T>& dx, bool need_dx) override {
     const Eigen::Index N = x.rows(), I = this->in_.c, O = out_features_;
-    for_tiles(O, I, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+    for_tiles(O, I, N, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
       W_.grad.block(r0, c0, rn, cn).noalias() += dy.middleCols(r0, rn).transpose() * x.middleCols(c0, cn);
     });
     if (has_bias_) b_.grad.col(0) += dy.colwise().sum().transpose();
     if (!need_dx) return;
     dx.resize(N, I);
-    for_tiles(N, I, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
+    for_tiles(N, I, O, [&](Eigen::Index r0, Eigen::Index rn, Eigen::Index c0, Eigen::Index cn) {
       dx.block(r0, c0, rn, cn).noalias() = dy.middleRows(r0, rn) * W_.value.middleCols(c0, cn);
     });
   }
