@@ -30,10 +30,12 @@ struct Split {
 // K. Tile targets (64 rows, 128 cols) keep the packing overhead of the repeated operand small
 // (about nt/N + mt/M of the work) while giving two threads enough tiles to balance.
 // Products under kParallelMinMNK multiply-adds run on the calling thread: waking the OpenMP team
-// costs tens of microseconds under OMP_WAIT_POLICY=passive, more than such a product takes (the
-// x sin x net's 1 -> 1000 and 200 -> 1 layers spent 0.27 ms of a 2.5 ms step there: issue 13
-// profile). The tiles and so the result are the same either way.
-inline constexpr Eigen::Index kParallelMinMNK = Eigen::Index(1) << 19;
+// costs 40-50 microseconds under OMP_WAIT_POLICY=passive (bench_sgemm: the MLP's 512 -> 10
+// product, 0.66 M multiply-adds, took 34 us on one thread and 83 us on two), more than such a
+// product takes (the x sin x net's 1 -> 1000 and 200 -> 1 layers spent 0.27 ms of a 2.5 ms step
+// there: issue 13 profile). 2^21 multiply-adds take about 40 us on one core here. The tiles and
+// so the result are the same either way.
+inline constexpr Eigen::Index kParallelMinMNK = Eigen::Index(1) << 21;
 template <class F>
 void for_tiles(Eigen::Index M, Eigen::Index N, Eigen::Index K, F&& f) {
   eigen_single_thread();

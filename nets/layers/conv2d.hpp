@@ -226,8 +226,10 @@ class Conv2d final : public Layer<T> {
       yb.noalias() = W_.value * cols;
       for (Eigen::Index b = 0; b < nb; ++b) {
         Map yn(y.row(n0 + b).data(), g_.cout, Q);
-        yn = yb.middleCols(b * Q, Q);
-        if (o_.bias) yn.colwise() += b_.value.col(0);
+        if (o_.bias)  // one pass: the copy out of the chunk's buffer and the bias add
+          yn = yb.middleCols(b * Q, Q).colwise() + b_.value.col(0);
+        else
+          yn = yb.middleCols(b * Q, Q);
       }
     });
   }
@@ -240,7 +242,7 @@ class Conv2d final : public Layer<T> {
       dW_part_.resize(chunks.pieces);
       db_part_.resize(chunks.pieces);
     }
-    if (need_dx) dx.setZero(N, this->in_.size());
+    if (need_dx) dx.resize(N, this->in_.size());  // zeroed per chunk below, by its thread, just before col2im
     for_each_index(chunks.pieces, [&](Eigen::Index k) {
       const int t = omp_get_thread_num();
       const Eigen::Index n0 = chunks.begin(k), nb = chunks.size(k), ld = nb * Q;
@@ -253,6 +255,7 @@ class Conv2d final : public Layer<T> {
       db_part_[k] = dyb.rowwise().sum();
       if (need_dx) {
         dcols.noalias() = W_.value.transpose() * dyb;
+        dx.middleRows(n0, nb).setZero();
         for (Eigen::Index b = 0; b < nb; ++b) col2im_add(dcols.data() + b * Q, g_, dx.row(n0 + b).data(), ld);
       }
     });
