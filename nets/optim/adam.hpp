@@ -7,6 +7,7 @@
 //   bc1 = 1 - beta1^t,  bc2 = 1 - beta2^t (in double, as Python computes them)
 //   p  -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)
 // Defaults lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 as in PyTorch.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -48,21 +49,40 @@ class Adam {
     const T b1 = static_cast<T>(opt_.beta1), b2 = static_cast<T>(opt_.beta2);
     const T one_b1 = static_cast<T>(1.0 - opt_.beta1), one_b2 = static_cast<T>(1.0 - opt_.beta2);
     const T eps = static_cast<T>(opt_.eps);
+    // Blocked: the Eigen expressions below run on blocks of kBlock entries whose temporaries stay
+    // in L1, so each weight's (p, g, m, v) is streamed from memory once per step (over the whole
+    // tensor they were five passes and two tensor-sized temporaries: 1.4 ms of a 4.5 ms x sin x
+    // step, issue 13 profile). Blocks start at multiples of 16 floats on Eigen's aligned storage,
+    // so every entry goes through the same vector or scalar code as in the whole-tensor
+    // expressions and the result is bit-identical to them (a hand-fused loop was not: the
+    // compiler contracts its multiply-adds differently). Elementwise, so the blocks are split
+    // across threads without changing the result.
+    constexpr long kBlock = 2048;
+    using Block = Eigen::Array<T, Eigen::Dynamic, 1, 0, kBlock, 1>;
+    using Seg = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+    using CSeg = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
     for (std::size_t i = 0; i < params_.size(); ++i) {
       const auto t0 = ProfileClock::now();
       Param<T>& p = *params_[i];
       check_grad_shape(p, "Adam::step");
-      Mat<T> g = p.grad;
-      if (opt_.weight_decay != 0 && (p.is_weight || opt_.decay_non_weights))
-        g += static_cast<T>(opt_.weight_decay) * p.value;
       if (m_[i].size() == 0) {
-        m_[i] = Mat<T>::Zero(g.rows(), g.cols());
-        v_[i] = Mat<T>::Zero(g.rows(), g.cols());
+        m_[i] = Mat<T>::Zero(p.grad.rows(), p.grad.cols());
+        v_[i] = Mat<T>::Zero(p.grad.rows(), p.grad.cols());
       }
-      m_[i] = b1 * m_[i] + one_b1 * g;
-      v_[i] = b2 * v_[i] + one_b2 * g.cwiseProduct(g);
-      const Mat<T> denom = ((v_[i].array().sqrt() / bc2_sqrt) + eps).matrix();
-      p.value.array() -= step_size * (m_[i].array() / denom.array());
+      const bool decay = opt_.weight_decay != 0 && (p.is_weight || opt_.decay_non_weights);
+      const T wd = static_cast<T>(opt_.weight_decay);
+      const long n = static_cast<long>(p.value.size()), blocks = (n + kBlock - 1) / kBlock;
+#pragma omp parallel for schedule(static) if (n >= (1L << 16))
+      for (long b = 0; b < blocks; ++b) {
+        const long k0 = b * kBlock, len = std::min(kBlock, n - k0);
+        Seg w(p.value.data() + k0, len), m(m_[i].data() + k0, len), v(v_[i].data() + k0, len);
+        Block g = CSeg(p.grad.data() + k0, len);
+        if (decay) g += wd * w;
+        m = b1 * m + one_b1 * g;
+        v = b2 * v + one_b2 * (g * g);
+        const Block denom = (v.sqrt() / bc2_sqrt) + eps;
+        w -= step_size * (m / denom);
+      }
       if (param_seconds) (*param_seconds)[i] += seconds_since(t0);
     }
   }

@@ -528,10 +528,11 @@ const EpochMetrics& Trainer::run_epoch(const std::function<void(const StepProgre
     model_->backward(dz_);
 
     timed(slot(t_stats), [&] {
-      const auto g = mean_abs_grad(params_);
+      const auto sums = grad_abs_sums(params_);  // one pass for both statistics
+      const auto g = mean_abs_grad(sums);
       if (grad_sum.empty()) grad_sum.assign(g.size(), 0.0), grad_names = g;
       for (std::size_t k = 0; k < g.size(); ++k) grad_sum[k] += g[k].mean_abs_grad;
-      grad_all_sum += mean_abs_grad_all(params_);
+      grad_all_sum += mean_abs_grad_all(sums);
     });
 
     bool on = true;
