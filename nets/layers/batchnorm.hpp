@@ -24,31 +24,32 @@
 
 namespace regcheck::nets {
 
-// sum_i f(p[i]) over i < n in double, as 8 partial sums s_l = sum over i = l (mod 8) added in
+// sum_i term(i) over i < n in double, as 8 partial sums s_l = sum over i = l (mod 8) added in
 // lane order at the end: a fixed order, so the result does not depend on threads, and one the
 // compiler can vectorize (a single serial double accumulator cannot be reordered, which made the
 // statistics passes run at one value per add latency: issue 13 profile, 30% of the convnet step).
-template <class T, class F>
-double lane_sum(const T* p, Eigen::Index n, F&& f) {
+// Kept a function of its own per use: written inline in backward with two accumulator arrays the
+// loop stayed scalar (13% of the convnet step; perf, issue 13).
+template <class Term>
+double lane_accumulate(Eigen::Index n, Term&& term) {
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   Eigen::Index i = 0;
   for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; ++l) acc[l] += f(static_cast<double>(p[i + l]));
-  for (; i < n; ++i) acc[i % 8] += f(static_cast<double>(p[i]));
+    for (int l = 0; l < 8; ++l) acc[l] += term(i + l);
+  for (; i < n; ++i) acc[i % 8] += term(i);
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 }
 
-// sum_i a[i] f(b[i]) in double, in the lanes and order of lane_sum (a separate function, like
-// lane_sum, so that the compiler vectorizes it: written inline in backward with two accumulator
-// arrays the loop stayed scalar, 13% of the convnet step; perf, issue 13).
+// sum_i f(p[i]), f applied in double.
+template <class T, class F>
+double lane_sum(const T* p, Eigen::Index n, F&& f) {
+  return lane_accumulate(n, [&](Eigen::Index i) { return f(static_cast<double>(p[i])); });
+}
+
+// sum_i a[i] f(b[i]) in double.
 template <class T, class F>
 double lane_dot(const T* a, const T* b, Eigen::Index n, F&& f) {
-  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  Eigen::Index i = 0;
-  for (; i + 8 <= n; i += 8)
-    for (int l = 0; l < 8; ++l) acc[l] += static_cast<double>(a[i + l]) * static_cast<double>(f(b[i + l]));
-  for (; i < n; ++i) acc[i % 8] += static_cast<double>(a[i]) * static_cast<double>(f(b[i]));
-  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
+  return lane_accumulate(n, [&](Eigen::Index i) { return static_cast<double>(a[i]) * static_cast<double>(f(b[i])); });
 }
 
 template <class T>

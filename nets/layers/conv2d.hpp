@@ -55,15 +55,28 @@ struct ConvGeometry {
 // neighbouring row's pixel and are set back to 0. The copy starts at the first valid entry and
 // ends after the last, so it never reads outside the plane.
 struct SamePlaneRun {
-  int oy0, oy1, lo, hi;
-  Eigen::Index shift;  // input index - output index, within one channel plane
+  int oy0, oy1, lo, hi;  // valid output rows [oy0, oy1) and columns [lo, hi)
+  Eigen::Index shift;    // input index - output index, within one channel plane
+  Eigen::Index t0, t1;   // the contiguous run [t0, t1) of the cols row; empty when nothing is valid
 };
 inline SamePlaneRun same_plane_run(const ConvGeometry& g, int i, int j) {
   const int oy0 = std::clamp(g.p - i, 0, g.ho), oy1 = std::clamp(g.h + g.p - i, oy0, g.ho);
   const int lo = std::clamp(g.p - j, 0, g.wo), hi = std::clamp(g.w + g.p - j, lo, g.wo);
-  return {oy0, oy1, lo, hi, static_cast<Eigen::Index>(i - g.p) * g.w + (j - g.p)};
+  const bool empty = oy0 >= oy1 || lo >= hi;
+  const Eigen::Index t0 = empty ? 0 : static_cast<Eigen::Index>(oy0) * g.wo + lo;
+  const Eigen::Index t1 = empty ? 0 : static_cast<Eigen::Index>(oy1 - 1) * g.wo + hi;
+  return {oy0, oy1, lo, hi, static_cast<Eigen::Index>(i - g.p) * g.w + (j - g.p), t0, t1};
 }
 inline bool same_width_stride1(const ConvGeometry& g) { return g.s == 1 && g.wo == g.w; }
+// The entries ox < lo and ox >= hi of the valid rows: padding, which the run [t0, t1) crosses.
+template <class T>
+void zero_padding_columns(T* row, const SamePlaneRun& r, int wo) {
+  for (int oy = r.oy0; oy < r.oy1; ++oy) {
+    T* out = row + static_cast<Eigen::Index>(oy) * wo;
+    for (int ox = 0; ox < r.lo; ++ox) out[ox] = T(0);
+    for (int ox = r.hi; ox < wo; ++ox) out[ox] = T(0);
+  }
+}
 
 template <class T>
 void im2col_general(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld);
@@ -72,33 +85,20 @@ void col2im_add_general(const T* cols, const ConvGeometry& g, T* dx, Eigen::Inde
 
 template <class T>
 void im2col(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld) {
-  const Eigen::Index q = ld;
-  if (same_width_stride1(g)) {
-    const Eigen::Index Wo = g.wo;
-    for (int c = 0; c < g.cin; ++c) {
-      const T* plane = x + static_cast<Eigen::Index>(c) * g.h * g.w;
-      for (int i = 0; i < g.kh; ++i)
-        for (int j = 0; j < g.kw; ++j) {
-          T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
-          const SamePlaneRun r = same_plane_run(g, i, j);
-          for (Eigen::Index t = 0; t < r.oy0 * Wo; ++t) row[t] = T(0);
-          for (Eigen::Index t = r.oy1 * Wo; t < g.ho * Wo; ++t) row[t] = T(0);
-          if (r.oy0 >= r.oy1 || r.lo >= r.hi) {
-            for (Eigen::Index t = r.oy0 * Wo; t < r.oy1 * Wo; ++t) row[t] = T(0);
-            continue;
-          }
-          const Eigen::Index t0 = r.oy0 * Wo + r.lo, t1 = (r.oy1 - 1) * Wo + r.hi;
-          for (Eigen::Index t = t0; t < t1; ++t) row[t] = plane[t + r.shift];
-          for (int oy = r.oy0; oy < r.oy1; ++oy) {
-            T* out = row + oy * Wo;
-            for (int ox = 0; ox < r.lo; ++ox) out[ox] = T(0);
-            for (int ox = r.hi; ox < g.wo; ++ox) out[ox] = T(0);
-          }
-        }
-    }
-    return;
+  if (!same_width_stride1(g)) return im2col_general(x, g, cols, ld);
+  const Eigen::Index size = g.hw_out();
+  for (int c = 0; c < g.cin; ++c) {
+    const T* plane = x + static_cast<Eigen::Index>(c) * g.h * g.w;
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * ld;
+        const SamePlaneRun r = same_plane_run(g, i, j);
+        for (Eigen::Index t = 0; t < r.t0; ++t) row[t] = T(0);
+        for (Eigen::Index t = r.t0; t < r.t1; ++t) row[t] = plane[t + r.shift];
+        for (Eigen::Index t = r.t1; t < size; ++t) row[t] = T(0);
+        zero_padding_columns(row, r, g.wo);
+      }
   }
-  im2col_general(x, g, cols, ld);
 }
 
 // The general loops (any stride and padding): the reference of the path above
@@ -133,28 +133,17 @@ void im2col_general(const T* x, const ConvGeometry& g, T* cols, Eigen::Index ld)
 // Each pixel still receives its contributions in the (c, i, j, oy) order of the general loops.
 template <class T>
 void col2im_add(T* cols, const ConvGeometry& g, T* dx, Eigen::Index ld) {
-  const Eigen::Index q = ld;
-  if (same_width_stride1(g)) {
-    const Eigen::Index Wo = g.wo;
-    for (int c = 0; c < g.cin; ++c) {
-      T* plane = dx + static_cast<Eigen::Index>(c) * g.h * g.w;
-      for (int i = 0; i < g.kh; ++i)
-        for (int j = 0; j < g.kw; ++j) {
-          T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * q;
-          const SamePlaneRun r = same_plane_run(g, i, j);
-          if (r.oy0 >= r.oy1 || r.lo >= r.hi) continue;
-          for (int oy = r.oy0; oy < r.oy1; ++oy) {
-            T* in = row + oy * Wo;
-            for (int ox = 0; ox < r.lo; ++ox) in[ox] = T(0);
-            for (int ox = r.hi; ox < g.wo; ++ox) in[ox] = T(0);
-          }
-          const Eigen::Index t0 = r.oy0 * Wo + r.lo, t1 = (r.oy1 - 1) * Wo + r.hi;
-          for (Eigen::Index t = t0; t < t1; ++t) plane[t + r.shift] += row[t];
-        }
-    }
-    return;
+  if (!same_width_stride1(g)) return col2im_add_general(cols, g, dx, ld);
+  for (int c = 0; c < g.cin; ++c) {
+    T* plane = dx + static_cast<Eigen::Index>(c) * g.h * g.w;
+    for (int i = 0; i < g.kh; ++i)
+      for (int j = 0; j < g.kw; ++j) {
+        T* row = cols + ((static_cast<Eigen::Index>(c) * g.kh + i) * g.kw + j) * ld;
+        const SamePlaneRun r = same_plane_run(g, i, j);
+        zero_padding_columns(row, r, g.wo);
+        for (Eigen::Index t = r.t0; t < r.t1; ++t) plane[t + r.shift] += row[t];
+      }
   }
-  col2im_add_general(cols, g, dx, ld);
 }
 
 template <class T>
